@@ -1,0 +1,53 @@
+# Heal Your Hips. `make run` for the demo site, `make test` for the test suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
+
+# The test suite runs against real PostgreSQL and Redis (started by .ci/services.sh).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/healhips
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: install system-packages run test lint format migrations-check bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c requirements.lock -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP) system-packages
+
+system-packages:
+	@bash .ci/system-packages.sh
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  Heal Your Hips is running at http://127.0.0.1:8000"
+	@echo "  Client:     client@example.com     / heal-your-hips-demo"
+	@echo "  Instructor: instructor@example.com / heal-your-hips-demo  (admin: /admin/)"
+	@echo "  Emails are printed here and saved under var/mail/."
+	@echo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	@bash .ci/services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(STAMP)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var/

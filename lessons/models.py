@@ -1,0 +1,221 @@
+import re
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from lib.images import resized_copy, validate_image_upload
+from programs.models import Enrollment, Program, Week
+
+YOUTUBE_ID = re.compile(
+    r"^https://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?v=|embed/|shorts/)|youtu\.be/)"
+    r"(?P<id>[\w-]{6,20})"
+)
+VIMEO_ID = re.compile(r"^https://(?:www\.|player\.)?vimeo\.com/(?:video/)?(?P<id>\d{4,12})")
+VIDEO_FILE_SUFFIXES = (".mp4", ".webm", ".m4v", ".ogv", ".mov")
+
+
+def validate_video_url(url: str):
+    if url and not (YOUTUBE_ID.match(url) or VIMEO_ID.match(url) or _is_video_file(url)):
+        raise ValidationError(
+            "Use a YouTube or Vimeo link, or a link to a video file ending in "
+            + ", ".join(VIDEO_FILE_SUFFIXES)
+            + " (for example from your file host or /media/).",
+            code="unsupported_video",
+        )
+
+
+def _is_video_file(url: str) -> bool:
+    return (url.startswith(("https://", "/")) and not url.startswith("//")) and url.split("?")[
+        0
+    ].lower().endswith(VIDEO_FILE_SUFFIXES)
+
+
+class LessonQuerySet(models.QuerySet):
+    def open_for(self, enrollment: Enrollment | None, at=None):
+        """Lessons the enrolment may open at `at`: bonus lessons always, week lessons once their
+        week is open. `None` stands for staff, who see everything."""
+        if enrollment is None:
+            return self
+        return self.filter(
+            Q(week__isnull=True) | Q(week__number__lte=enrollment.open_week_limit(at))
+        )
+
+    def in_program_order(self):
+        """Weeks in order, then bonus lessons; by position inside each."""
+        return self.order_by(models.F("week__number").asc(nulls_last=True), "position", "id")
+
+
+class Lesson(models.Model):
+    """One video class. A lesson without a week is a bonus class, open from day one."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="lessons")
+    week = models.ForeignKey(
+        Week,
+        on_delete=models.CASCADE,
+        related_name="lessons",
+        null=True,
+        blank=True,
+        help_text="Leave empty for a bonus class, open to every client from day one.",
+    )
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True, help_text="Used in the class's web address.")
+    position = models.PositiveSmallIntegerField(default=0, db_index=True)
+    summary = models.CharField(max_length=240, blank=True)
+    notes = models.TextField(blank=True, help_text="Markdown. Shown under the video.")
+    video_url = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_video_url],
+        help_text="A YouTube or Vimeo link, or a link to an .mp4/.webm file.",
+    )
+    captions = models.FileField(
+        upload_to="captions/",
+        blank=True,
+        validators=[FileExtensionValidator(["vtt"])],
+        help_text="Optional WebVTT (.vtt) captions for a video file.",
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(600)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["week__number", "position", "id"]
+        verbose_name = "class"
+        verbose_name_plural = "classes"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("lessons:detail", args=[self.slug])
+
+    def clean(self):
+        if self.week_id and self.program_id and self.week.program_id != self.program_id:
+            raise ValidationError({"week": "This week belongs to another program."})
+
+    @property
+    def is_bonus(self) -> bool:
+        return self.week_id is None
+
+    @cached_property
+    def video(self) -> dict | None:
+        """How to show the video: a file for <video>, or a provider embed behind a click."""
+        if not self.video_url:
+            return None
+        if match := YOUTUBE_ID.match(self.video_url):
+            return {
+                "kind": "youtube",
+                "embed_url": f"https://www.youtube-nocookie.com/embed/{match['id']}",
+                "provider": "YouTube",
+            }
+        if match := VIMEO_ID.match(self.video_url):
+            return {
+                "kind": "vimeo",
+                "embed_url": f"https://player.vimeo.com/video/{match['id']}",
+                "provider": "Vimeo",
+            }
+        return {"kind": "file", "url": self.video_url}
+
+
+def exercise_image_path(exercise, filename):
+    return f"exercises/{exercise.lesson_id or 'new'}/{PurePosixPath(filename).stem[:60]}.webp"
+
+
+class Exercise(models.Model):
+    class Side(models.TextChoices):
+        BOTH = "both", "Both sides"
+        EACH = "each", "Each side"
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="exercises")
+    position = models.PositiveSmallIntegerField(default=0, db_index=True)
+    name = models.CharField(max_length=120)
+    image = models.ImageField(
+        upload_to=exercise_image_path,
+        blank=True,
+        validators=[validate_image_upload],
+        help_text="JPEG, PNG or WebP, up to 10 MB. Stored without its EXIF data.",
+    )
+    image_alt = models.CharField(
+        "image description",
+        max_length=240,
+        blank=True,
+        help_text="What the picture shows, for clients using a screen reader.",
+    )
+    thumbnail = models.ImageField(upload_to="exercises/thumbs/", blank=True, editable=False)
+    cues = models.TextField(blank=True, help_text="One cue per line.")
+    sets = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField("hold (seconds)", null=True, blank=True)
+    side = models.CharField(max_length=8, choices=Side, default=Side.BOTH)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.image and not getattr(self.image, "_committed", True):
+            self._store_image_versions()
+        elif not self.image:
+            self.thumbnail = ""
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": "Describe the image for clients who cannot see it."}
+            )
+
+    def _store_image_versions(self):
+        """Keep a page-sized copy (EXIF gone) in place of the upload, and a small thumbnail."""
+        upload = self.image
+        name = PurePosixPath(upload.name).stem[:60] or "exercise"
+        page_copy = resized_copy(upload, settings.EXERCISE_IMAGE_WIDTH)
+        thumb = resized_copy(upload, settings.EXERCISE_THUMB_WIDTH)
+        self.image.save(f"{name}.webp", page_copy, save=False)
+        self.thumbnail.save(f"{name}.webp", thumb, save=False)
+
+    @property
+    def cue_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.cues.splitlines() if line.strip(" -•\t")]
+
+    @property
+    def dose(self) -> str:
+        """Sets, reps and hold time in the words a client reads on the mat."""
+        counts = [
+            f"{n} {word}{'s' if n != 1 else ''}"
+            for n, word in ((self.sets, "set"), (self.reps, "rep"))
+            if n
+        ]
+        parts = [" × ".join(counts)] if counts else []
+        if self.hold_seconds:
+            parts.append(f"hold {self.hold_seconds} s")
+        return ", ".join(parts)
+
+
+class Completion(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="one_completion_per_lesson"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} finished {self.lesson}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "lessons"
+
+urlpatterns = [
+    path("<slug:slug>/", views.lesson_detail, name="detail"),
+    path("<slug:slug>/done/", views.toggle_done, name="done"),
+]

@@ -1,0 +1,127 @@
+"""Who may see which part of the program, answered once for every page.
+
+Views get a `Viewer` from `member_required`; templates, the PDF download and the dashboard ask it
+what is open. The unlock rule itself is `Enrollment.open_week_limit`.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property, wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from lessons.models import Completion, Lesson
+
+from .models import MAX_WEEKS, Enrollment, Program
+
+PREVIEW_SESSION_KEY = "preview_day"
+
+
+@dataclass
+class Viewer:
+    """A signed-in person looking at `program` at instant `at`.
+
+    `enrollment` is None for staff, who see everything; while staff preview "day N", it is an
+    unsaved enrolment that started N − 1 days ago, so they see exactly what a client would.
+    """
+
+    user: object
+    program: Program
+    enrollment: Enrollment | None
+    at: dt.datetime = field(default_factory=timezone.now)
+    preview_day: int | None = None
+
+    @cached_property
+    def week_limit(self) -> int:
+        return MAX_WEEKS if self.enrollment is None else self.enrollment.open_week_limit(self.at)
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.enrollment is None
+
+    def can_open_week(self, number: int) -> bool:
+        return number <= self.week_limit
+
+    def can_open(self, lesson: Lesson) -> bool:
+        return lesson.is_bonus or self.can_open_week(lesson.week.number)
+
+    def opens_at(self, number: int) -> dt.datetime | None:
+        return None if self.enrollment is None else self.enrollment.week_opens_at(number)
+
+    def open_lessons(self):
+        return Lesson.objects.filter(program=self.program).open_for(self.enrollment, self.at)
+
+    @cached_property
+    def completed_lesson_ids(self) -> set[int]:
+        return set(
+            Completion.objects.filter(user=self.user, lesson__program=self.program).values_list(
+                "lesson_id", flat=True
+            )
+        )
+
+
+def get_viewer(request, program: Program) -> Viewer | None:
+    user = request.user
+    if user.is_staff:
+        day = request.session.get(PREVIEW_SESSION_KEY)
+        if day is None:
+            return Viewer(user, program, enrollment=None)
+        local_today = timezone.now().astimezone(user.zone).date()
+        preview = Enrollment(
+            user=user, program=program, starts_on=local_today - dt.timedelta(days=day - 1)
+        )
+        return Viewer(user, program, enrollment=preview, preview_day=day)
+    enrollment = (
+        Enrollment.objects.with_access()
+        .select_related("user", "program")
+        .filter(user=user, program=program)
+        .first()
+    )
+    return Viewer(user, program, enrollment) if enrollment else None
+
+
+def member_required(view):
+    """Let in clients with access (and staff); send everyone else to sign in or to the sales page.
+
+    The view is called as `view(request, viewer, ...)`.
+    """
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        program = Program.current()
+        if program is None:
+            raise Http404("No program is published yet.")
+        viewer = get_viewer(request, program)
+        if viewer is None:
+            messages.info(request, _no_access_message(request.user, program))
+            return redirect("programs:sales")
+        return view(request, viewer, *args, **kwargs)
+
+    return wrapper
+
+
+def _no_access_message(user, program) -> str:
+    ended = Enrollment.objects.filter(user=user, program=program).first()
+    if ended and ended.status == Enrollment.Status.SUSPENDED:
+        return (
+            "Your access is paused while a payment question is sorted out. "
+            "Reply to any of our emails and we will help."
+        )
+    if ended and ended.status == Enrollment.Status.REVOKED:
+        return "Your access to the program has ended. You are welcome to enrol again."
+    return "Enrol in the program to open its classes."
+
+
+def locked_response(request, viewer: Viewer, week_number: int, what: str):
+    """The friendly page for a week or class that is not open yet: when it opens, nothing else."""
+    return render(
+        request,
+        "programs/locked.html",
+        {"viewer": viewer, "what": what, "opens_at": viewer.opens_at(week_number)},
+        status=403,
+    )

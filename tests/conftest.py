@@ -1,0 +1,64 @@
+import pytest
+from django.core.cache import cache
+
+from programs.models import Enrollment
+from programs.roles import create_instructor
+
+from .factories import PASSWORD, UserFactory, build_program, enroll_days_ago
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cache.clear()
+
+
+@pytest.fixture
+def program(db):
+    return build_program()
+
+
+@pytest.fixture
+def alice(program):
+    """Enrolled ten days ago: weeks 1 and 2 are open, week 3 is locked."""
+    user = UserFactory(email="alice@example.com", first_name="Alice")
+    enroll_days_ago(user, program, 10)
+    return user
+
+
+@pytest.fixture
+def bob(program):
+    """Enrolled today: only week 1 is open."""
+    user = UserFactory(email="bob@example.com", first_name="Bob")
+    enroll_days_ago(user, program, 0)
+    return user
+
+
+@pytest.fixture
+def carol(program):
+    """Was enrolled, then refunded: her access is revoked."""
+    user = UserFactory(email="carol@example.com", first_name="Carol")
+    enroll_days_ago(user, program, 20, status=Enrollment.Status.REVOKED)
+    return user
+
+
+@pytest.fixture
+def dave(db):
+    """Has an account but never enrolled."""
+    return UserFactory(email="dave@example.com", first_name="Dave")
+
+
+@pytest.fixture
+def instructor(db):
+    return create_instructor("maya@example.com", PASSWORD, first_name="Maya")
