@@ -1,10 +1,13 @@
 import pytest
 from django.core.cache import cache
 
+from healhips.celery import app as celery_app
 from programs.models import Enrollment
 from programs.roles import create_instructor
 
 from .factories import PASSWORD, UserFactory, build_program, enroll_days_ago
+
+pytest_plugins = ["tests.workers"]
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +25,8 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+    # Tasks run in-process unless a test starts a real worker (tests/workers.py).
+    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture

@@ -1,0 +1,70 @@
+"""A real `celery worker` process for integration tests, on the real Redis and the test database."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from healhips.celery import app as celery_app
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail("Worker tests need PostgreSQL: run them with `make test`.")
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def start_celery_worker(transactional_db, tmp_path):
+    """Start workers with `start_celery_worker(**env)`; every one is stopped after the test.
+
+    The test process publishes to Redis for real while the fixture is in use (no eager mode).
+    """
+    if not settings.REDIS_URL:
+        pytest.fail("Worker tests need REDIS_URL: run them with `make test`.")
+    workers = []
+    celery_app.conf.task_always_eager = False
+
+    def start(concurrency=1, **extra_env):
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+            **{key: str(value) for key, value in extra_env.items()},
+        }
+        log = open(tmp_path / f"worker-{len(workers)}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "healhips", "worker", "--pool=prefork",
+             f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip",
+             "--without-mingle", "--without-heartbeat", "-n", f"test{len(workers)}@%h"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        workers.append((process, log))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if b"ready." in (tmp_path / f"worker-{len(workers) - 1}.log").read_bytes():
+                return process
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+        pytest.fail("The Celery worker did not start:\n" + (tmp_path / log.name).read_text())
+
+    yield start
+
+    celery_app.conf.task_always_eager = True
+    for process, log in workers:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
