@@ -2,7 +2,6 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-import time_machine
 
 from tests.factories import EnrollmentFactory, ProgramFactory, UserFactory
 
