@@ -1,4 +1,4 @@
-"""Every email the site sends is three templates: emails/<name>-subject.txt, -body.txt, -body.html."""
+"""Every email is three templates: emails/<name>-subject.txt, -body.txt and -body.html."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
