@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -43,7 +42,7 @@ def lesson_detail(request, viewer, slug):
 def toggle_done(request, viewer, slug):
     lesson, can_open = _get_lesson_for_viewer(viewer, slug)
     if not can_open:
-        raise Http404("This class is not open yet.")
+        return locked_response(request, viewer, lesson.week.number, lesson.title)
     if request.POST.get("done") == "1":
         Completion.objects.get_or_create(user=request.user, lesson=lesson)
         messages.success(request, f"Nice work: “{lesson.title}” is marked done.")

@@ -70,11 +70,13 @@ def get_viewer(request, program: Program) -> Viewer | None:
         day = request.session.get(PREVIEW_SESSION_KEY)
         if day is None:
             return Viewer(user, program, enrollment=None)
+        # Day N as a client lives it once that morning's unlock has happened.
         local_today = timezone.now().astimezone(user.zone).date()
+        at = dt.datetime.combine(local_today, dt.time(program.unlock_hour), tzinfo=user.zone)
         preview = Enrollment(
             user=user, program=program, starts_on=local_today - dt.timedelta(days=day - 1)
         )
-        return Viewer(user, program, enrollment=preview, preview_day=day)
+        return Viewer(user, program, enrollment=preview, at=at, preview_day=day)
     enrollment = (
         Enrollment.objects.with_access()
         .select_related("user", "program")

@@ -147,15 +147,19 @@ class Enrollment(models.Model):
         return self.user.zone
 
     def week_opens_at(self, number: int) -> dt.datetime:
-        """The instant week `number` opens: start date + interval × (number − 1) days, at the
-        program's unlock hour on the client's own wall clock (so DST shifts nothing)."""
-        local_day = self.starts_on + dt.timedelta(
-            days=self.program.unlock_interval_days * (number - 1)
-        )
+        """The instant week `number` opens, on the client's own wall clock (DST shifts nothing).
+
+        Week 1 opens as the start day begins, so a client who pays at 1 a.m. can start at once;
+        week N opens interval × (N − 1) days later at the program's unlock hour.
+        """
+        if number <= 1:
+            return dt.datetime.combine(self.starts_on, dt.time(0), tzinfo=self.zone)
+        days = self.program.unlock_interval_days * (number - 1)
+        local_day = self.starts_on + dt.timedelta(days=days)
         return dt.datetime.combine(local_day, dt.time(self.program.unlock_hour), tzinfo=self.zone)
 
     def open_week_limit(self, at: dt.datetime | None = None) -> int:
-        """The number of the last week open at instant `at` (0 before week 1 opens).
+        """The number of the last week open at instant `at` (0 before the start day).
 
         Weeks open in order, so "week N is open" is exactly "N <= this number". This is the one
         unlock rule: pages, querysets, emails and PDF downloads all ask it.
@@ -164,11 +168,11 @@ class Enrollment(models.Model):
             return MAX_WEEKS
         local = (at or timezone.now()).astimezone(self.zone)
         days = (local.date() - self.starts_on).days
-        if local.time() < dt.time(self.program.unlock_hour):
-            days -= 1
         if days < 0:
             return 0
-        return min(days // self.program.unlock_interval_days + 1, MAX_WEEKS)
+        if local.time() < dt.time(self.program.unlock_hour):
+            days -= 1
+        return min(max(days // self.program.unlock_interval_days + 1, 1), MAX_WEEKS)
 
     def is_week_open(self, number: int, at: dt.datetime | None = None) -> bool:
         return number <= self.open_week_limit(at)

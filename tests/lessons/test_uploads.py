@@ -1,0 +1,102 @@
+import io
+import os
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from lessons.models import Exercise
+from tests.factories import LessonFactory
+
+
+def _image_bytes(image_format="PNG", size=(640, 480), exif=None, noise=False):
+    if noise:
+        image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    else:
+        image = Image.new("RGB", size, "#1e6b5c")
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format, **({"exif": exif} if exif else {}))
+    return buffer.getvalue()
+
+
+def _upload(name, content, content_type="image/png"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def lesson(program):
+    return LessonFactory(program=program, week=program.weeks.first())
+
+
+def _add_exercise(client, lesson, image, alt="A person lifting one knee"):
+    data = {
+        "lesson": lesson.pk,
+        "position": 0,
+        "name": "Knee lift",
+        "image": image,
+        "image_alt": alt,
+        "cues": "Stand tall",
+        "sets": 2,
+        "reps": 8,
+        "hold_seconds": "",
+        "side": "each",
+    }
+    return client.post(reverse("admin:lessons_exercise_add"), data)
+
+
+def _stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (lambda: _upload("notes.png", b"this is not an image"), "Upload a valid image"),
+        (lambda: _upload("anim.gif", _image_bytes("GIF"), "image/gif"), "GIF images are not"),
+        (lambda: _upload("bomb.png", _image_bytes(size=(10_000, 10_000))), "too many pixels"),
+        (
+            lambda: _upload("huge.png", _image_bytes(size=(1900, 1900), noise=True)),
+            "the limit is 10 MB",
+        ),
+    ],
+    ids=["not-an-image", "wrong-type", "decompression-bomb", "too-large"],
+)
+def test_a_bad_image_gets_a_clear_error_and_saves_nothing(
+    client, instructor, lesson, settings, upload, message
+):
+    client.force_login(instructor)
+    response = _add_exercise(client, lesson, upload())
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Exercise.objects.count() == 0
+    assert _stored_files(settings) == []
+
+
+def test_an_image_without_a_description_is_refused(client, instructor, lesson, settings):
+    client.force_login(instructor)
+    response = _add_exercise(client, lesson, _upload("ok.png", _image_bytes()), alt="")
+    assert "Describe the image" in response.content.decode()
+    assert Exercise.objects.count() == 0
+    assert _stored_files(settings) == []
+
+
+def test_a_good_photo_is_stored_resized_without_its_exif_data(client, instructor, lesson):
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # camera make
+    exif[0x8825] = {2: (51.0, 30.0, 0.0)}  # a GPS latitude
+    photo = _image_bytes("JPEG", size=(3000, 2000), exif=exif)
+    assert b"PhoneMaker" in photo
+    client.force_login(instructor)
+
+    response = _add_exercise(client, lesson, _upload("photo.jpg", photo, "image/jpeg"))
+
+    assert response.status_code == 302
+    exercise = Exercise.objects.get()
+    stored = exercise.image.read()
+    assert b"PhoneMaker" not in stored
+    with Image.open(exercise.image.path) as page_copy, Image.open(exercise.thumbnail.path) as thumb:
+        assert page_copy.width == 1200
+        assert not page_copy.getexif()
+        assert thumb.width == 240

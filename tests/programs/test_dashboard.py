@@ -1,0 +1,81 @@
+import pytest
+from django.urls import reverse
+
+from lessons.models import Completion
+from tests.factories import UserFactory, enroll_days_ago
+
+
+@pytest.fixture
+def day_three_client(program):
+    user = UserFactory(first_name="Erin")
+    enroll_days_ago(user, program, 2)
+    return user
+
+
+def _finish(user, lessons):
+    for lesson in lessons:
+        Completion.objects.create(user=user, lesson=lesson)
+
+
+def test_finishing_week_one_on_day_three_shows_full_progress(client, day_three_client, program):
+    _finish(day_three_client, program.lessons.filter(week__number=1))
+    client.force_login(day_three_client)
+    page = client.get(reverse("programs:dashboard")).content.decode()
+    assert "100%" in page
+    assert "3 of 3 open classes done" in page
+    assert "24 in the whole program" in page
+    assert "You are up to date" in page
+
+
+def test_bonus_classes_never_count_against_progress(client, day_three_client, program):
+    _finish(day_three_client, program.lessons.filter(week__isnull=True))
+    client.force_login(day_three_client)
+    page = client.get(reverse("programs:dashboard")).content.decode()
+    assert "0 of 3 open classes done" in page
+
+
+def test_continue_points_at_the_first_open_class_not_done(client, alice, program):
+    week_one = list(program.lessons.filter(week__number=1).order_by("position"))
+    _finish(alice, week_one[:2])
+    client.force_login(alice)
+    response = client.get(reverse("programs:dashboard"))
+    assert response.context["outline"].continue_with == week_one[2]
+    assert f"Continue: {week_one[2].title}" in response.content.decode()
+
+
+def test_marking_a_class_done_and_undone_changes_progress(client, alice, program):
+    lesson = program.lessons.filter(week__number=2).first()
+    client.force_login(alice)
+    response = client.post(reverse("lessons:done", args=[lesson.slug]), {"done": "1"}, follow=True)
+    assert "You finished this class" in response.content.decode()
+    assert "1 of 6 open classes done" in client.get(reverse("programs:dashboard")).content.decode()
+
+    client.post(reverse("lessons:done", args=[lesson.slug]), {"done": "0"})
+    assert not Completion.objects.filter(user=alice).exists()
+
+
+def test_marking_done_twice_keeps_one_completion(client, alice, program):
+    lesson = program.lessons.filter(week__number=1).first()
+    client.force_login(alice)
+    for _ in range(2):
+        client.post(reverse("lessons:done", args=[lesson.slug]), {"done": "1"})
+    assert Completion.objects.filter(user=alice, lesson=lesson).count() == 1
+
+
+def test_changing_time_zone_in_settings_moves_the_opening_time(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:settings"), {"first_name": "Alice", "time_zone": "Asia/Tokyo"}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.time_zone == "Asia/Tokyo"
+    assert "Asia/Tokyo" in client.get(reverse("programs:dashboard")).content.decode()
+
+
+def test_an_unknown_time_zone_is_refused(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("accounts:settings"), {"time_zone": "Mars/Olympus"})
+    assert "Select a valid choice" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.time_zone == "America/New_York"

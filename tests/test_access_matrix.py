@@ -1,0 +1,125 @@
+"""Every client-facing URL, opened by every kind of person.
+
+The list of URLs comes from the URLconf: a new URL in one of our apps that is not in MATRIX
+fails `test_every_url_of_our_apps_is_in_the_matrix`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import UserFactory
+
+OUR_NAMESPACES = {"programs", "lessons", "accounts", "billing"}
+PEOPLE = ["stranger", "dave", "bob", "alice", "carol", "instructor"]
+
+# Outcomes: an HTTP status, or where the person is sent instead.
+LOGIN, SALES, ADMIN_LOGIN = "→login", "→sales", "→admin-login"
+MEMBER_PAGE = {
+    "stranger": LOGIN, "dave": SALES, "bob": 200, "alice": 200, "carol": SALES, "instructor": 200,
+}  # fmt: skip
+WEEK_TWO_PAGE = {**MEMBER_PAGE, "bob": 403}
+SIGNED_IN_PAGE = {person: 200 for person in PEOPLE} | {"stranger": LOGIN}
+
+# url name: (method, args builder, data, expected outcome per person)
+MATRIX = {
+    "programs:sales": ("get", lambda p: [], None, {person: 200 for person in PEOPLE}),
+    "programs:dashboard": ("get", lambda p: [], None, MEMBER_PAGE),
+    "programs:week": ("get", lambda p: [2], None, WEEK_TWO_PAGE),
+    "programs:preview": (
+        "post",
+        lambda p: [],
+        {"day": 3},
+        {person: ADMIN_LOGIN for person in PEOPLE} | {"instructor": 302},
+    ),
+    "lessons:detail": ("get", lambda p: [_week_two_lesson(p).slug], None, WEEK_TWO_PAGE),
+    "lessons:done": (
+        "post",
+        lambda p: [_week_two_lesson(p).slug],
+        {"done": "1"},
+        {**WEEK_TWO_PAGE, "alice": 302, "instructor": 302},
+    ),
+    "accounts:settings": ("get", lambda p: [], None, SIGNED_IN_PAGE),
+}
+
+
+def _week_two_lesson(program):
+    return program.lessons.filter(week__number=2).first()
+
+
+def _our_url_names(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            yield from _our_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and namespace in OUR_NAMESPACES:
+            yield f"{namespace}:{pattern.name}"
+
+
+def test_every_url_of_our_apps_is_in_the_matrix():
+    assert set(_our_url_names()) - set(MATRIX) == set()
+
+
+@pytest.fixture
+def people(alice, bob, carol, dave, instructor):
+    return {
+        "stranger": None,
+        "alice": alice,
+        "bob": bob,
+        "carol": carol,
+        "dave": dave,
+        "instructor": instructor,
+    }
+
+
+def _outcome(response):
+    if response.status_code != 302:
+        return response.status_code
+    location = response.headers["Location"]
+    if location.startswith(reverse("admin:login")):
+        return ADMIN_LOGIN
+    if location.startswith(reverse("account_login")):
+        return LOGIN
+    if location == reverse("programs:sales"):
+        return SALES
+    return 302
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_each_person_gets_the_right_answer(client, program, people, url_name):
+    method, build_args, data, expected = MATRIX[url_name]
+    url = reverse(url_name, args=build_args(program))
+    outcomes = {}
+    for person in PEOPLE:
+        client.logout()
+        if people[person]:
+            client.force_login(people[person])
+        response = getattr(client, method)(url, data or {})
+        outcomes[person] = _outcome(response)
+        if outcomes[person] == 403:
+            assert b"isn" in response.content and b"open yet" in response.content
+    assert outcomes == expected
+
+
+def test_a_locked_class_shows_its_opening_date_and_none_of_its_content(client, bob, program):
+    lesson = _week_two_lesson(program)
+    lesson.notes = "Secret week two notes"
+    lesson.save()
+    client.force_login(bob)
+    response = client.get(lesson.get_absolute_url())
+    assert response.status_code == 403
+    assert b"opens on" in response.content
+    assert b"Secret week two notes" not in response.content
+    assert lesson.title.encode() in response.content
+
+
+def test_unknown_weeks_and_classes_are_404_not_500(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("programs:week", args=[99])).status_code == 404
+    assert client.get(reverse("lessons:detail", args=["no-such-class"])).status_code == 404
+
+
+def test_a_signed_in_client_without_enrolment_is_sent_to_the_sales_page(client, program):
+    client.force_login(UserFactory())
+    response = client.get(_week_two_lesson(program).get_absolute_url(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("programs:sales")
+    assert b"Enrol in the program" in response.content

@@ -1,0 +1,40 @@
+"""Busy pages run a fixed number of queries however big the program grows."""
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Completion
+from programs import services
+from tests.factories import UserFactory, build_program, enroll_days_ago
+
+# Measured: see the closing note of the program-site issue. A bound, not a target.
+MAX_QUERIES = {"programs:dashboard": 8, "programs:week": 8, "lessons:detail": 8}
+
+
+def _pages(program):
+    lesson = program.lessons.filter(week__number=2).order_by("position").last()
+    return {
+        "programs:dashboard": reverse("programs:dashboard"),
+        "programs:week": reverse("programs:week", args=[2]),
+        "lessons:detail": lesson.get_absolute_url(),
+    }
+
+
+@pytest.mark.parametrize("classes_per_week", [1, 12], ids=["10-classes", "100-classes"])
+@pytest.mark.parametrize("page", sorted(MAX_QUERIES))
+def test_page_queries_stay_bounded_as_the_program_grows(
+    db, client, django_assert_max_num_queries, classes_per_week, page
+):
+    program = build_program(classes_per_week=classes_per_week, exercises_per_class=3)
+    assert program.lessons.count() == 8 * classes_per_week + 2
+    user = UserFactory()
+    enrollment = enroll_days_ago(user, program, 10)
+    services.unlock_everything(enrollment)
+    for lesson in program.lessons.all()[::2]:
+        Completion.objects.create(user=user, lesson=lesson)
+    client.force_login(user)
+    url = _pages(program)[page]
+
+    with django_assert_max_num_queries(MAX_QUERIES[page]):
+        response = client.get(url)
+    assert response.status_code == 200
