@@ -128,15 +128,6 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
-ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
-    "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
-    "reset_password_from_key": "20/m/ip",
-    "request_login_code": "20/m/ip,3/m/key",
-}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Heal Your Hips] "
 
 # CACHES (allauth's rate limits live here: shared between processes when Redis is configured)
@@ -229,6 +220,10 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # PDF
 PDF_PAGE_SIZE = env.str("PDF_PAGE_SIZE", default="A4")
+if PDF_PAGE_SIZE not in ("A4", "Letter"):
+    raise ValueError("PDF_PAGE_SIZE must be A4 or Letter.")
+# Seconds a background render may take before it is stopped and logged as an error.
+PDF_RENDER_TIME_LIMIT = env.int("PDF_RENDER_TIME_LIMIT", default=60)
 
 # LOGGING
 LOGGING = {
@@ -237,5 +232,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs each step of every render at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
