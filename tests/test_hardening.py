@@ -1,0 +1,82 @@
+"""Security an operator relies on: headers, CSRF, a throttled admin login, deploy checks."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
+    "ALLOWED_HOSTS": "healyourhips.example",
+    "CSRF_TRUSTED_ORIGINS": "https://healyourhips.example",
+    "SITE_URL": "https://healyourhips.example",
+    "EMAIL_URL": "smtp+tls://user:secret@smtp.example.com:587",
+    "STRIPE_SECRET_KEY": "sk_live_example",
+    "STRIPE_WEBHOOK_SECRET": "whsec_example",
+}
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_documented_production_environment_passes_the_deploy_check():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = {**PRODUCTION_ENV, missing: ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert f"You must set the {missing} environment variable" in result.stderr
+
+
+@pytest.mark.parametrize("url_name", ["programs:sales", "account_login", "programs:dashboard"])
+def test_every_page_sends_the_security_headers(client, alice, url_name):
+    client.force_login(alice)
+    response = client.get(reverse(url_name))
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_our_pages_carry_no_inline_script(client, alice, program):
+    client.force_login(alice)
+    lesson = program.lessons.filter(week__number=1).first()
+    for url in [
+        reverse("programs:sales"),
+        reverse("programs:dashboard"),
+        lesson.get_absolute_url(),
+    ]:
+        page = client.get(url).content.decode()
+        assert "<script>" not in page and " on" + "click=" not in page
+
+
+def test_admin_login_goes_through_the_throttled_client_login(client, instructor):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("account_login"))
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": instructor.email, "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": instructor.email, "password": PASSWORD}
+    )
+    assert "Too many failed login attempts" in response.content.decode()
