@@ -49,5 +49,17 @@ format: $(STAMP)
 migrations-check: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Benchmarks: never part of `make test`. Each script prints markdown; together they are
+# bench/results.md.
+bench: install
+	@bash .ci/system-packages.sh wrk
+	@bash .ci/services.sh >/dev/null
+	{ echo "# Heal Your Hips benchmarks"; echo; \
+	  echo "Run on $$(date -u +%Y-%m-%d), $$(nproc) cores, $$(uname -m), Python $$($(BIN)/python -V | cut -d' ' -f2)."; echo; \
+	  $(BIN)/python bench/bench_http.py && echo && \
+	  $(BIN)/python bench/bench_pdf.py && echo && \
+	  $(BIN)/python bench/bench_emails.py; } | tee bench/results.md.tmp
+	mv bench/results.md.tmp bench/results.md
+
 clean:
 	rm -rf $(VENV) var/

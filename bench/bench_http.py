@@ -1,0 +1,189 @@
+"""HTTP throughput of the main pages under gunicorn, against the framework's own floor.
+
+Run by `make bench`. Sets up its own PostgreSQL database (healhips_bench), seeds the demo
+program, starts gunicorn with 2 workers on 127.0.0.1 and drives it with wrk for a fixed time per
+page. Prints a markdown table. Each page's throughput is also shown as a share of a trivial Django
+view (/healthz/) measured in the same run, so the figures mean something on any machine.
+"""
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DURATION = os.environ.get("BENCH_SECONDS", "10")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+BENCH_DB = "healhips_bench"
+WORK = Path(tempfile.mkdtemp(prefix="healhips-bench-"))
+ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
+    "CONN_MAX_AGE": "60",
+    "MEDIA_ROOT": str(WORK / "media"),
+    "PRIVATE_MEDIA_ROOT": str(WORK / "private"),
+    "STATIC_ROOT": str(WORK / "static"),
+    "LOG_LEVEL": "WARNING",
+}
+os.environ.update(ENV)
+os.environ.pop("REDIS_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "healhips.settings")
+sys.path.insert(0, str(ROOT))
+
+
+def manage(*args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True, env=os.environ)
+
+
+def recreate_database():
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wrk(url: str, cookie: str | None) -> dict:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)$", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50": latency["50"],
+        "p99": latency["99"],
+        "errors": int(errors[1]) if errors else 0,
+        "socket_errors": socket_errors[1] if socket_errors else "none",
+    }
+
+
+def signed_in_cookie() -> str:
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email="client@example.com"))
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def query_counts(cookie_user_email: str) -> dict:
+    """Queries per page for the demo program, then with ten times as many classes."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from lessons.models import Lesson
+    from programs.models import Program
+
+    program = Program.current()
+    client = Client()
+    client.force_login(User.objects.get(email=cookie_user_email))
+    lesson = Lesson.objects.get(slug="meet-your-pelvis")
+    pages = {"sales page": "/", "dashboard": "/program/", "class page": lesson.get_absolute_url()}
+
+    def measure():
+        counts = {}
+        for name, url in pages.items():
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, secure=True).status_code == 200, url
+            counts[name] = len(queries)
+        return counts
+
+    small = measure()
+    classes_before = program.lessons.count()
+    extra = [
+        Lesson(program=program, week=lesson.week, title=f"Extra {week}-{n}",
+               slug=f"extra-{week.number}-{n}", position=100 + n)
+        for week in program.weeks.all()
+        for n in range(classes_before * 9 // program.weeks.count() + 1)
+    ]  # fmt: skip
+    Lesson.objects.bulk_create(extra)
+    large = measure()
+    return {"small": small, "large": large, "classes": (classes_before, program.lessons.count())}
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: `apt-get install wrk` (make bench does this).")
+    recreate_database()
+    manage("migrate", "--noinput", "-v0")
+    manage("seed_demo")
+    manage("collectstatic", "--noinput", "-v0")
+    cookie = signed_in_cookie()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "healhips.wsgi", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=os.environ,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz/", timeout=1)  # noqa: S310 - loopback
+                break
+            except OSError:
+                time.sleep(0.1)
+        pages = [
+            ("trivial view (/healthz/)", "/healthz/", None),
+            ("sales page", "/", None),
+            ("dashboard (signed in)", "/program/", cookie),
+            ("class page (signed in)", "/program/class/meet-your-pelvis/", cookie),
+        ]
+        for _, path, page_cookie in pages:  # warm up every worker's caches and connections
+            wrk_warm = ["wrk", "-t1", "-c2", "-d1s", base + path]
+            if page_cookie:
+                wrk_warm[1:1] = ["-H", f"Cookie: {page_cookie}"]
+            subprocess.run(wrk_warm, capture_output=True, check=True)
+        results = [(name, wrk(base + path, page_cookie)) for name, path, page_cookie in pages]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    floor = results[0][1]["rps"]
+    print(f"### HTTP: gunicorn, 2 workers, wrk 2 threads × {CONNECTIONS} connections, "
+          f"{DURATION} s per page, {os.cpu_count()} cores shared by server and load\n")  # fmt: skip
+    print("| page | requests/s | share of trivial view | p50 | p99 | non-2xx | socket errors |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for name, result in results:
+        print(
+            f"| {name} | {result['rps']:.0f} | {100 * result['rps'] / floor:.0f}% | "
+            f"{result['p50']} | {result['p99']} | {result['errors']} | {result['socket_errors']} |"
+        )
+    counts = query_counts("client@example.com")
+    small_classes, large_classes = counts["classes"]
+    print(f"\n### Queries per page: demo program ({small_classes} classes) and "
+          f"{large_classes} classes\n")  # fmt: skip
+    print(f"| page | {small_classes} classes | {large_classes} classes |")
+    print("| --- | ---: | ---: |")
+    for name in counts["small"]:
+        print(f"| {name} | {counts['small'][name]} | {counts['large'][name]} |")
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
