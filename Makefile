@@ -5,8 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 
-# The test suite runs against real PostgreSQL and Redis (started by .ci/services.sh).
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/healhips
+# The test suite runs against real PostgreSQL and Redis (started by .ci/services.sh). The
+# database and the Celery queue are unique per run, so two runs on one machine never mix.
+RUN_ID := $(shell date +%s%N | tail -c 7)
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/healhips_$(RUN_ID)
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
 .PHONY: install system-packages run test lint format migrations-check bench clean
@@ -36,7 +38,8 @@ run: install
 
 test: install
 	@bash .ci/services.sh
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_QUEUE=test-$(RUN_ID) \
+	  $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

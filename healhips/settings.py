@@ -8,6 +8,7 @@ to start without the secrets it needs. The README lists every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -205,10 +206,14 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_PRICE_ID = env.str("STRIPE_PRICE_ID", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET and not DEBUG:
+    # Without it no payment could ever be fulfilled by webhook: refuse to start half set up.
+    raise ValueError("You must set STRIPE_WEBHOOK_SECRET when STRIPE_SECRET_KEY is set.")
 
 # CELERY
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -217,6 +222,20 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Run exactly one beat. The sweep is safe to run twice, but one beat keeps it to every 15 minutes,
+# on the quarter hours when weeks open in every time zone. A sweep not started within 14 minutes
+# is dropped: the next one does its work.
+CELERY_BEAT_SCHEDULE = {
+    "send-unlock-emails": {
+        "task": "programs.tasks.sweep_unlock_emails",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+}
+# Unlock emails: an SMTP failure is retried after 1, 2, 4, 8, 16 minutes (each backoff well under
+# the visibility timeout above), then the notice is marked failed for the admin to retry.
+UNLOCK_EMAIL_RETRY_SECONDS = env.int("UNLOCK_EMAIL_RETRY_SECONDS", default=60)
+UNLOCK_EMAIL_MAX_ATTEMPTS = 6
 
 # PDF
 PDF_PAGE_SIZE = env.str("PDF_PAGE_SIZE", default="A4")

@@ -24,6 +24,8 @@ def _test_settings(settings, tmp_path):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Rate limits and other cache entries stay in this process: parallel runs share one Redis.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     # Tasks run in-process unless a test starts a real worker (tests/workers.py).
     celery_app.conf.task_always_eager = True
