@@ -37,6 +37,7 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
+	@bash .ci/system-packages.sh chromium
 	@bash .ci/services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_QUEUE=test-$(RUN_ID) \
 	  $(BIN)/pytest $(PYTEST_ARGS)

@@ -1,0 +1,96 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, ExerciseFactory
+
+from .conftest import LAPTOP, PHONE, last_code_sent_to, sign_in
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_client_watches_a_class_marks_it_done_and_sees_progress(page, site, alice, program):
+    lesson = program.lessons.filter(week__number=1).order_by("position").first()
+    lesson.video_url = "/static/video/demo-class.webm"
+    lesson.save()
+    sign_in(page, site, alice.email, PASSWORD)
+    expect(page.get_by_text("0 of 6 open classes done")).to_be_visible()
+
+    page.get_by_role("link", name=lesson.title).first.click()
+    video = page.locator("video")
+    video.evaluate("video => video.play()")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
+
+    page.get_by_role("button", name="Mark class done").click()
+    expect(page.get_by_text("You finished this class")).to_be_visible()
+    page.get_by_role("link", name="My program").first.click()
+    expect(page.get_by_text("1 of 6 open classes done")).to_be_visible()
+    expect(page.locator("progress")).to_have_attribute("value", "17")
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_client_signs_out_and_back_in_with_an_emailed_code(page, site, alice):
+    sign_in(page, site, alice.email, PASSWORD)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("link", name="Send me a sign-in code").click()
+    page.get_by_label("Email").fill(alice.email)
+    page.get_by_role("button", name="Request Code").click()
+    page.get_by_label("Code").fill(last_code_sent_to(alice.email))
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_role("heading", name="Hello, Alice")).to_be_visible()
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_week_two_opens_in_the_page_seven_days_later(page, site, bob):
+    sign_in(page, site, bob.email, PASSWORD)
+    week_two = page.locator(".week-card").nth(1)
+    expect(week_two).to_contain_text("Opens")
+    expect(week_two.get_by_role("link")).to_have_count(0)
+
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=7, hours=7)):
+        page.reload()
+        expect(week_two.get_by_role("link", name="Week 2")).to_be_visible()
+        week_two.get_by_role("link", name="Week 2").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Week 2")
+
+
+@pytest.mark.browser_context_args(**LAPTOP)
+def test_the_instructor_edits_a_cue_reorders_exercises_and_previews_day_15(
+    page, site, browser, instructor, alice, program
+):
+    lesson = program.lessons.filter(week__number=1).order_by("position").first()
+    first = ExerciseFactory(lesson=lesson, name="Pelvic tilts", position=0)
+    second = ExerciseFactory(lesson=lesson, name="Knee rocks", position=1)
+
+    page.goto(f"{site}/admin/")
+    page.get_by_label("Email").fill(instructor.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="Your program")).to_be_visible()
+
+    page.goto(f"{site}/admin/lessons/lesson/{lesson.pk}/change/")
+    page.locator("#id_exercises-0-cues").fill("Rock the pelvis like a bowl of soup")
+    page.locator("#id_exercises-0-position").fill("5")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(f"{site}/program/")
+    page.get_by_label("Preview day").fill("15")
+    page.get_by_role("button", name="Preview", exact=True).click()
+    expect(page.locator(".staff-bar")).to_contain_text("day 15")
+    expect(page.get_by_role("link", name="Week 3", exact=False).first).to_be_visible()
+    expect(page.locator(".week-card").nth(3)).to_contain_text("Opens")
+
+    client_context = browser.new_context(**PHONE)
+    client_page = client_context.new_page()
+    sign_in(client_page, site, alice.email, PASSWORD)
+    client_page.goto(f"{site}{lesson.get_absolute_url()}")
+    names = client_page.locator(".exercise h3").all_inner_texts()
+    assert names.index(second.name) < names.index(first.name)
+    expect(client_page.get_by_text("Rock the pelvis like a bowl of soup")).to_be_visible()
+    client_context.close()
