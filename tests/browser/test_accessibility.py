@@ -1,0 +1,63 @@
+"""axe-core (WCAG 2.0/2.1/2.2 A and AA, target size included) finds nothing on our pages."""
+
+import pytest
+
+from tests.factories import PASSWORD
+
+from .conftest import LAPTOP, PHONE, axe_violations, sign_in
+
+VIEWPORTS = {"phone": PHONE, "laptop": LAPTOP}
+
+SIGNED_OUT_PAGES = {
+    "sales page": "/",
+    "sign-up": "/accounts/signup/",
+    "sign-in": "/accounts/login/",
+    "sign-in code request": "/accounts/login/code/",
+}
+
+
+def _signed_in_pages(program):
+    open_lesson = program.lessons.filter(week__number=1).order_by("position").first()
+    locked_lesson = program.lessons.filter(week__number=3).first()
+    return {
+        "sales page": "/",
+        "dashboard": "/program/",
+        "week": "/program/week/1/",
+        "open class": open_lesson.get_absolute_url(),
+        "locked class": locked_lesson.get_absolute_url(),
+        "settings": "/account/settings/",
+    }
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def viewport_page(request, browser):
+    context = browser.new_context(**VIEWPORTS[request.param], bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def _check(page, site, pages):
+    found = {}
+    for name, path in pages.items():
+        page.goto(site + path)
+        violations = axe_violations(page)
+        if violations:
+            found[name] = violations
+    assert found == {}
+
+
+def test_signed_out_pages_have_no_accessibility_violations(viewport_page, site, program):
+    _check(viewport_page, site, SIGNED_OUT_PAGES)
+
+
+def test_signed_in_pages_have_no_accessibility_violations(viewport_page, site, alice, program):
+    sign_in(viewport_page, site, alice.email, PASSWORD)
+    _check(viewport_page, site, _signed_in_pages(program))
+
+
+def test_the_code_entry_page_has_no_accessibility_violations(viewport_page, site, alice):
+    viewport_page.goto(site + "/accounts/login/code/")
+    viewport_page.get_by_label("Email").fill(alice.email)
+    viewport_page.get_by_role("button", name="Request Code").click()
+    viewport_page.wait_for_url("**/confirm/")
+    assert axe_violations(viewport_page) == []
