@@ -33,6 +33,14 @@ PROGRAM = {
 }
 
 VIDEO_FILE = "/static/video/demo-class.webm"
+VIDEO_CAPTIONS = """WEBVTT
+
+00:00.000 --> 00:04.000
+Welcome back to your mat. Find a comfortable position.
+
+00:04.000 --> 00:08.000
+Breathe out slowly as we begin to move.
+"""
 
 # (week title, week summary, [(class title, summary, minutes, [exercise names])])
 WEEKS = [
