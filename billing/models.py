@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q, Sum
+
+
+class OrderQuerySet(models.QuerySet):
+    def revenue_by_currency(self):
+        """Money kept: paid orders (and refunded ones, for what was not refunded), per currency."""
+        return (
+            self.filter(status__in=[Order.Status.PAID, Order.Status.REFUNDED])
+            .values("currency")
+            .annotate(
+                orders=Count("id"),
+                gross=Sum("amount_total"),
+                refunded=Sum("amount_refunded"),
+                net=Sum(F("amount_total") - F("amount_refunded")),
+            )
+            .order_by("currency")
+        )
+
+    def status_counts(self) -> dict:
+        counts = dict(self.values_list("status").annotate(n=Count("id")).order_by())
+        return {label: counts.get(value, 0) for value, label in Order.Status.choices}
+
+
+class Order(models.Model):
+    """One attempt to buy a program through one Stripe Checkout Session.
+
+    Statuses only move forward (pending → paid/failed/abandoned, paid → refunded), so a stale
+    view of Stripe applied late can never undo a newer one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Payment failed"
+        ABANDONED = "abandoned", "Abandoned (checkout expired)"
+        REFUNDED = "refunded", "Refunded in full"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="orders")
+    enrollment = models.ForeignKey(
+        "programs.Enrollment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="The access this payment gave.",
+    )
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    description = models.CharField(
+        max_length=255, blank=True, help_text="What Stripe charged for, as on the receipt."
+    )
+    amount_total = models.PositiveIntegerField(
+        help_text="In the smallest unit of the currency, after any promotion code."
+    )
+    amount_refunded = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    stripe_session_id = models.CharField(
+        "Checkout Session", max_length=255, unique=True, null=True, blank=True
+    )
+    stripe_payment_intent_id = models.CharField(
+        "PaymentIntent", max_length=255, blank=True, db_index=True
+    )
+    livemode = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    disputed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_refunded__lte=F("amount_total")),
+                name="refund_at_most_the_amount_paid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Order {self.pk} ({self.get_status_display()})"
+
+    @property
+    def amount_display(self) -> str:
+        return format_money(self.amount_total, self.currency)
+
+    @property
+    def refunded_display(self) -> str:
+        return format_money(self.amount_refunded, self.currency)
+
+    @property
+    def stripe_dashboard_url(self) -> str:
+        if not self.stripe_payment_intent_id:
+            return ""
+        mode = "" if self.livemode else "test/"
+        return f"https://dashboard.stripe.com/{mode}payments/{self.stripe_payment_intent_id}"
+
+
+def format_money(amount: int, currency: str) -> str:
+    """12345, "usd" → "123.45 USD": amounts are stored in the currency's smallest unit."""
+    return f"{amount / 100:,.2f} {currency.upper()}"
+
+
+class StripeEvent(models.Model):
+    """Every webhook event Stripe sent us, recorded once by its id.
+
+    The row is what makes redelivery harmless: an event already processed (or ignored) is
+    answered 200 and not looked at again; a failed one is retried when Stripe sends it again.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Ignored"
+        FAILED = "failed", "Failed"
+
+    stripe_id = models.CharField("event id", max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=255, blank=True)
+    livemode = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status, default=Status.RECEIVED)
+    error = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = "Stripe event"
+
+    def __str__(self):
+        return f"{self.type} {self.stripe_id}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.PROCESSED, self.Status.IGNORED)

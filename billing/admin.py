@@ -1,0 +1,116 @@
+import stripe
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+
+from . import services
+from .models import Order, StripeEvent
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Orders are Stripe's record, mirrored: nothing here edits money. Refunds go through Stripe,
+    and access follows when Stripe confirms them."""
+
+    list_display = [
+        "id",
+        "user",
+        "program",
+        "status",
+        "amount_display",
+        "refunded_display",
+        "disputed_at",
+        "created_at",
+        "paid_at",
+    ]
+    list_filter = ["status", "program", "livemode"]
+    search_fields = ["user__email", "stripe_session_id", "stripe_payment_intent_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user", "program"]
+    actions = ["refund"]
+    fields = [
+        "user",
+        "program",
+        "status",
+        "description",
+        "amount_display",
+        "refunded_display",
+        "enrollment_link",
+        "stripe_links",
+        "livemode",
+        "created_at",
+        "paid_at",
+        "disputed_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Amount", ordering="amount_total")
+    def amount_display(self, obj):
+        return obj.amount_display
+
+    @admin.display(description="Refunded", ordering="amount_refunded")
+    def refunded_display(self, obj):
+        return obj.refunded_display
+
+    @admin.display(description="Enrolment")
+    def enrollment_link(self, obj):
+        if obj.enrollment_id is None:
+            return "-"
+        url = reverse("admin:programs_enrollment_change", args=[obj.enrollment_id])
+        return format_html('<a href="{}">{}</a>', url, obj.enrollment.get_status_display())
+
+    @admin.display(description="On Stripe")
+    def stripe_links(self, obj):
+        if not obj.stripe_dashboard_url:
+            return obj.stripe_session_id or "-"
+        return format_html(
+            '<a href="{}" rel="noopener" target="_blank">Payment {} in the Stripe dashboard</a>',
+            obj.stripe_dashboard_url,
+            obj.stripe_payment_intent_id,
+        )
+
+    @admin.action(description="Refund in full on Stripe", permissions=["change"])
+    def refund(self, request, queryset):
+        asked = 0
+        for order in queryset.filter(status=Order.Status.PAID):
+            try:
+                services.request_refund(order)
+            except stripe.StripeError as exc:
+                self.message_user(
+                    request, f"Stripe refused to refund {order}: {exc}", messages.ERROR
+                )
+            else:
+                asked += 1
+        self.message_user(
+            request,
+            f"Refund requested for {asked} order(s). Access ends when Stripe confirms the refund.",
+        )
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    list_display = ["stripe_id", "type", "status", "received_at", "processed_at"]
+    list_filter = ["status", "type"]
+    search_fields = ["stripe_id", "object_id"]
+    readonly_fields = [
+        "stripe_id",
+        "type",
+        "object_id",
+        "livemode",
+        "status",
+        "error",
+        "received_at",
+        "processed_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,298 @@
+"""Orders and their money: start a checkout, fulfil it, follow refunds and disputes.
+
+Every decision is made from Stripe's current view of the Checkout Session (retrieved, never
+read from an event's snapshot), and every change is one transaction holding the order's row
+lock. So webhooks, the success page and reconciliation may call in any order, any number of
+times, at once, and the order still ends in the state Stripe is in.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from programs.models import Enrollment
+from programs.services import end_access, enroll
+
+from . import stripe_api, tasks
+from .models import Order, StripeEvent
+
+log = logging.getLogger(__name__)
+
+# A 100% promotion code completes a Checkout Session without a payment.
+SETTLED = ("paid", "no_payment_required")
+# Stripe expires an unpaid Checkout Session after 24 hours; until then the client may go back to it.
+REUSE_SESSION_FOR = dt.timedelta(hours=23)
+RECONCILE_WINDOW = dt.timedelta(days=3)
+SESSION_EVENTS = (
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+)
+CHARGE_EVENTS = ("charge.refunded", "charge.dispute.created")
+
+
+@transaction.atomic
+def start_checkout(user, program, *, success_url: str, cancel_url: str) -> str:
+    """Write a pending order, create its Checkout Session, and return the URL to send the client to.
+
+    The user's row is locked, so a double click cannot create two sessions; a session the client
+    left open is offered again rather than a second one they could also pay.
+    """
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    client = stripe_api.client()
+    waiting = (
+        Order.objects.filter(
+            user=user,
+            program=program,
+            status=Order.Status.PENDING,
+            created_at__gte=timezone.now() - REUSE_SESSION_FOR,
+        )
+        .exclude(stripe_session_id=None)
+        .first()
+    )
+    if waiting is not None:
+        session = client.v1.checkout.sessions.retrieve(waiting.stripe_session_id)
+        if session.status == "open":
+            return session.url
+    order = Order.objects.create(
+        user=user, program=program, amount_total=program.price_amount, currency=program.currency
+    )
+    metadata = {"order_id": str(order.pk), "user_id": str(user.pk), "program": program.slug}
+    session = client.v1.checkout.sessions.create(
+        params={
+            "mode": "payment",
+            "line_items": [_line_item(program)],
+            "customer_email": user.email,
+            "client_reference_id": str(user.pk),
+            "metadata": metadata,
+            "payment_intent_data": {"metadata": metadata},
+            "allow_promotion_codes": True,
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+        }
+    )
+    order.stripe_session_id = session.id
+    order.livemode = session.livemode
+    order.save(update_fields=["stripe_session_id", "livemode"])
+    return session.url
+
+
+def _line_item(program) -> dict:
+    if settings.STRIPE_PRICE_ID:
+        return {"price": settings.STRIPE_PRICE_ID, "quantity": 1}
+    return {
+        "price_data": {
+            "currency": program.currency,
+            "unit_amount": program.price_amount,
+            "product_data": {"name": program.title},
+        },
+        "quantity": 1,
+    }
+
+
+def fulfil_checkout(session_id: str) -> Order | None:
+    """Bring our order for Checkout Session `session_id` in line with Stripe. Idempotent.
+
+    Called by the webhook for every event about the session or its charge, by the success page
+    (the client may close the tab before Stripe's webhook arrives, or Stripe may be late) and by
+    reconciliation. Returns None for a session this site did not create.
+    """
+    session = stripe_api.client().v1.checkout.sessions.retrieve(
+        session_id, params={"expand": ["line_items", "payment_intent.latest_charge"]}
+    )
+    return _apply_session(session)
+
+
+@transaction.atomic
+def _apply_session(session) -> Order | None:
+    order = (
+        Order.objects.select_for_update()
+        .select_related("user", "program")
+        .filter(stripe_session_id=session.id)
+        .first()
+    )
+    if order is None:
+        return None
+    intent = session.payment_intent
+    charge = intent.latest_charge if intent is not None else None
+    if order.status == Order.Status.PENDING:
+        _settle(order, session, intent, charge)
+    if charge is not None and order.status == Order.Status.PAID:
+        _follow_refunds(order, charge)
+    if charge is not None and charge.disputed and order.disputed_at is None:
+        _follow_dispute(order)
+    return order
+
+
+def _settle(order: Order, session, intent, charge) -> None:
+    """A pending order becomes paid (and the client enrolled), failed or abandoned."""
+    if session.status == "complete" and session.payment_status in SETTLED:
+        order.amount_total = session.amount_total
+        order.currency = session.currency
+        order.stripe_payment_intent_id = intent.id if intent is not None else ""
+        order.description = session.line_items.data[0].description
+        order.paid_at = timezone.now()
+        if charge is not None and charge.refunded:
+            # Stripe told us of the refund before the payment: the client never gets access.
+            order.status = Order.Status.REFUNDED
+            order.amount_refunded = charge.amount_refunded
+        else:
+            order.status = Order.Status.PAID
+            # Enrolling sends the welcome email; Stripe sends the receipt.
+            order.enrollment, _ = enroll(order.user, order.program)
+        order.save()
+    elif session.status == "expired":
+        order.status = Order.Status.ABANDONED
+        order.save(update_fields=["status"])
+        _email_client(order, "billing-checkout-expired")
+    elif session.status == "complete" and getattr(intent, "status", None) in (
+        "requires_payment_method",
+        "canceled",
+    ):
+        # A delayed payment (bank debit) that the bank turned down after Checkout completed.
+        order.status = Order.Status.FAILED
+        order.save(update_fields=["status"])
+        _email_client(order, "billing-payment-failed")
+
+
+def _follow_refunds(order: Order, charge) -> None:
+    """Record refunds. Policy: a full refund ends access, a partial one (a goodwill gesture)
+    keeps it."""
+    refunded = min(max(order.amount_refunded, charge.amount_refunded), order.amount_total)
+    if refunded == order.amount_refunded and not charge.refunded:
+        return
+    order.amount_refunded = refunded
+    if not charge.refunded:
+        order.save(update_fields=["amount_refunded"])
+        return
+    order.status = Order.Status.REFUNDED
+    order.save(update_fields=["amount_refunded", "status"])
+    enrollment = order.enrollment
+    still_paid_for = enrollment.orders.filter(status=Order.Status.PAID).exclude(pk=order.pk)
+    if enrollment.status != Enrollment.Status.REVOKED and not still_paid_for.exists():
+        end_access(enrollment, Enrollment.Status.REVOKED)
+
+
+def _follow_dispute(order: Order) -> None:
+    """A dispute pauses access until the instructor has looked at it (restoring is an admin
+    action on the enrolment); Stripe gives them only days to answer, so they are emailed."""
+    order.disputed_at = timezone.now()
+    order.save(update_fields=["disputed_at"])
+    if order.enrollment is not None and order.enrollment.status == Enrollment.Status.ACTIVE:
+        end_access(order.enrollment, Enrollment.Status.SUSPENDED)
+    order_id = order.pk
+    transaction.on_commit(lambda: tasks.tell_instructor_of_dispute.delay(order_id))
+
+
+def _email_client(order: Order, name: str) -> None:
+    order_id = order.pk
+    transaction.on_commit(lambda: tasks.send_order_email.delay(order_id, name))
+
+
+def handle_event(event) -> StripeEvent:
+    """Process a verified webhook event once, whatever the number of deliveries.
+
+    The event's row is written (committed) first and then locked for processing, so concurrent
+    deliveries of one event wait and then find it done. If processing raises, its changes are
+    rolled back, the row says why, and the exception goes on (Stripe gets a 500 and retries).
+    """
+    obj = event.data.object
+    record, _ = StripeEvent.objects.get_or_create(
+        stripe_id=event.id,
+        defaults={
+            "type": event.type,
+            "object_id": getattr(obj, "id", None) or "",
+            "livemode": bool(getattr(event, "livemode", False)),
+        },
+    )
+    try:
+        with transaction.atomic():
+            record = StripeEvent.objects.select_for_update().get(pk=record.pk)
+            if record.is_done:
+                return record
+            session_id = _session_id_for(event.type, obj)
+            order = fulfil_checkout(session_id) if session_id else None
+            record.status = StripeEvent.Status.PROCESSED if order else StripeEvent.Status.IGNORED
+            record.error = ""
+            record.processed_at = timezone.now()
+            record.save(update_fields=["status", "error", "processed_at"])
+    except Exception as exc:
+        StripeEvent.objects.filter(pk=record.pk).update(
+            status=StripeEvent.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    if record.status == StripeEvent.Status.IGNORED:
+        log.info("Stripe event %s (%s) is not about an order of ours", event.id, event.type)
+    return record
+
+
+def _session_id_for(event_type: str, obj) -> str | None:
+    """The Checkout Session an event is about: every event we handle comes down to one."""
+    if event_type in SESSION_EVENTS:
+        return obj.id
+    if event_type not in CHARGE_EVENTS:
+        return None
+    # Charges and disputes both name the PaymentIntent, which belongs to exactly one session.
+    intent_id = getattr(obj, "payment_intent", None)
+    if not intent_id:
+        return None
+    known = Order.objects.filter(stripe_payment_intent_id=intent_id).first()
+    if known is not None:
+        return known.stripe_session_id
+    # The charge event came before (or without) the session's own events.
+    found = stripe_api.client().v1.checkout.sessions.list(
+        params={"payment_intent": intent_id, "limit": 1}
+    )
+    return found.data[0].id if found.data else None
+
+
+def reconcile_checkouts(page_size: int = 100) -> list[Order]:
+    """Fulfil the paid Checkout Sessions of the last three days that no webhook told us about.
+
+    Stripe retries webhooks for three days, so this is the safety net for a webhook endpoint
+    that was down, misconfigured or answering errors for longer.
+    """
+    since = timezone.now() - RECONCILE_WINDOW
+    sessions = stripe_api.client().v1.checkout.sessions.list(
+        params={
+            "created": {"gte": int(since.timestamp())},
+            "status": "complete",
+            "limit": page_size,
+        }
+    )
+    repaired = []
+    for session in sessions.auto_paging_iter():
+        if session.payment_status not in SETTLED:
+            continue
+        if not Order.objects.filter(
+            stripe_session_id=session.id, status=Order.Status.PENDING
+        ).exists():
+            continue
+        order = fulfil_checkout(session.id)
+        log.warning("Reconciliation fulfilled %s, which no webhook had", order)
+        repaired.append(order)
+    return repaired
+
+
+def request_refund(order: Order) -> None:
+    """Ask Stripe to refund `order` in full.
+
+    Access ends when Stripe confirms with `charge.refunded`, not here: the refund may still fail,
+    and the webhook is the one path that changes access for every refund, including those made
+    in the Stripe dashboard. The idempotency key makes a second click harmless.
+    """
+    if order.status != Order.Status.PAID or not order.stripe_payment_intent_id:
+        raise ValueError(f"{order} is not a paid order with a payment to refund.")
+    stripe_api.client().v1.refunds.create(
+        params={
+            "payment_intent": order.stripe_payment_intent_id,
+            "reason": "requested_by_customer",
+            "metadata": {"order_id": str(order.pk)},
+        },
+        options={"idempotency_key": f"refund-{order.stripe_payment_intent_id}"},
+    )

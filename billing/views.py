@@ -1,0 +1,134 @@
+import logging
+
+import stripe
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from programs.models import Enrollment, Program
+
+from . import services, stripe_api
+from .models import Order
+
+log = logging.getLogger(__name__)
+
+# How often the success page reloads itself while a payment is still processing.
+PROCESSING_REFRESH_SECONDS = 5
+
+
+def _current_program() -> Program:
+    program = Program.current()
+    if program is None:
+        raise Http404("No program is published yet.")
+    return program
+
+
+def enrol(request):
+    """GET explains and offers the button (visitors come back here after signing up or in);
+    POST sends a signed-in client to Stripe Checkout. Enrolled clients go to their program."""
+    program = _current_program()
+    user = request.user
+    if (
+        user.is_authenticated
+        and Enrollment.objects.current().filter(user=user, program=program).exists()
+    ):
+        return redirect("programs:dashboard")
+    if request.method != "POST" or not stripe_api.is_configured():
+        return render(
+            request,
+            "billing/enrol.html",
+            {"program": program, "payments_ready": stripe_api.is_configured()},
+        )
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        url = services.start_checkout(
+            user,
+            program,
+            success_url=request.build_absolute_uri(reverse("billing:success"))
+            + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=request.build_absolute_uri(reverse("billing:cancelled")),
+        )
+    except stripe.StripeError:
+        log.exception("Could not create a Checkout Session")
+        messages.error(
+            request,
+            "We could not reach our payment provider, and no payment was taken. "
+            "Please try again in a minute.",
+        )
+        return redirect("billing:enrol")
+    return HttpResponseRedirect(url, status=303)
+
+
+@require_GET
+def success(request):
+    """Where Stripe sends the client after paying. Fulfils the order itself rather than wait
+    for the webhook, and reloads while a delayed payment is still processing."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    order = get_object_or_404(
+        Order.objects.select_related("program", "enrollment"),
+        stripe_session_id=request.GET.get("session_id", ""),
+        user=request.user,
+    )
+    if order.status == Order.Status.PENDING:
+        try:
+            order = services.fulfil_checkout(order.stripe_session_id)
+        except stripe.StripeError:
+            # The webhook will do it; the page reloads and shows it.
+            log.exception("Success page could not fulfil %s", order)
+    context = {"order": order, "refresh_seconds": PROCESSING_REFRESH_SECONDS}
+    return render(request, "billing/success.html", context)
+
+
+@require_GET
+def cancelled(request):
+    messages.info(request, "Checkout was cancelled, and no payment was taken.")
+    return redirect("billing:enrol")
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe's events. Anything that does not carry a valid, recent signature over this exact
+    body is refused with 400 before anything is written."""
+    if request.content_type != "application/json":
+        return HttpResponse("Expected application/json.", status=415)
+    try:
+        event = stripe.Webhook.construct_event(
+            request.body, request.headers.get("Stripe-Signature"), settings.STRIPE_WEBHOOK_SECRET
+        )
+        event.id, event.type, event.data.object  # noqa: B018 (every event has these)
+    except stripe.SignatureVerificationError as exc:
+        log.warning("Refused a Stripe webhook: %s", exc)
+        return HttpResponseBadRequest("Invalid signature.")
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return HttpResponseBadRequest("Invalid payload.")
+    try:
+        services.handle_event(event)
+    except Exception:
+        # Rolled back and recorded on the event's row; Stripe retries on a 5xx.
+        log.exception("Stripe event %s (%s) failed", event.id, event.type)
+        return HttpResponse("Processing failed; please retry.", status=500)
+    return HttpResponse("OK")
+
+
+@staff_member_required
+def report(request):
+    """Revenue and enrolments at a glance, for the instructor."""
+    with_access = Enrollment.objects.with_access().values_list("source").annotate(n=Count("id"))
+    context = {
+        **admin.site.each_context(request),
+        "title": "Revenue and enrolments",
+        "revenue": Order.objects.revenue_by_currency(),
+        "orders": Order.objects.status_counts(),
+        "enrolments": {Enrollment.Source(source).label: n for source, n in with_access.order_by()},
+    }
+    return render(request, "billing/report.html", context)
