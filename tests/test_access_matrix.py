@@ -13,12 +13,13 @@ OUR_NAMESPACES = {"programs", "lessons", "accounts", "billing"}
 PEOPLE = ["stranger", "dave", "bob", "alice", "carol", "instructor"]
 
 # Outcomes: an HTTP status, or where the person is sent instead.
-LOGIN, SALES, ADMIN_LOGIN = "→login", "→sales", "→admin-login"
+LOGIN, SALES, ADMIN_LOGIN, DASHBOARD = "→login", "→sales", "→admin-login", "→dashboard"
 MEMBER_PAGE = {
     "stranger": LOGIN, "dave": SALES, "bob": 200, "alice": 200, "carol": SALES, "instructor": 200,
 }  # fmt: skip
 WEEK_TWO_PAGE = {**MEMBER_PAGE, "bob": 403}
 SIGNED_IN_PAGE = {person: 200 for person in PEOPLE} | {"stranger": LOGIN}
+STAFF_ONLY = {person: ADMIN_LOGIN for person in PEOPLE} | {"instructor": 200}
 
 # url name: (method, args builder, data, expected outcome per person)
 MATRIX = {
@@ -29,7 +30,7 @@ MATRIX = {
         "post",
         lambda p: [],
         {"day": 3},
-        {person: ADMIN_LOGIN for person in PEOPLE} | {"instructor": 302},
+        STAFF_ONLY | {"instructor": DASHBOARD},
     ),
     "lessons:detail": ("get", lambda p: [_week_two_lesson(p).slug], None, WEEK_TWO_PAGE),
     "lessons:done": (
@@ -39,6 +40,17 @@ MATRIX = {
         {**WEEK_TWO_PAGE, "alice": 302, "instructor": 302},
     ),
     "accounts:settings": ("get", lambda p: [], None, SIGNED_IN_PAGE),
+    "billing:enrol": (
+        "get",
+        lambda p: [],
+        None,
+        {person: 200 for person in PEOPLE} | {"alice": DASHBOARD, "bob": DASHBOARD},
+    ),
+    # Without a Checkout Session id there is nothing to show.
+    "billing:success": ("get", lambda p: [], None, {p: 404 for p in PEOPLE} | {"stranger": LOGIN}),
+    "billing:cancelled": ("get", lambda p: [], None, {person: 302 for person in PEOPLE}),
+    "billing:stripe_webhook": ("get", lambda p: [], None, {person: 405 for person in PEOPLE}),
+    "billing:report": ("get", lambda p: [], None, STAFF_ONLY),
 }
 
 
@@ -81,6 +93,8 @@ def _outcome(response):
         return LOGIN
     if location == reverse("programs:sales"):
         return SALES
+    if location == reverse("programs:dashboard"):
+        return DASHBOARD
     return 302
 
 
