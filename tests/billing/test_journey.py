@@ -34,7 +34,7 @@ def pay_on_stripe(checkout_url: str) -> str:
 
 @pytest.fixture
 def noon_in_new_york():
-    """Week 1 opens at 6 a.m. on the first day; buy at noon so it is open at once."""
+    """A fixed instant, so the week dates the buyer sees are known."""
     noon = dt.datetime(2026, 5, 4, 12, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
     with time_machine.travel(noon, tick=True):
         yield

@@ -1,0 +1,103 @@
+"""A visitor becomes a client: sales page, sign-up, emailed code, Stripe Checkout, week 1."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.billing.conftest import stripe_server  # noqa: F401 - the fixture, shared
+from tests.billing.stripe_server import deliver_over_http
+from tests.factories import PASSWORD
+
+from .conftest import PHONE, last_code_sent_to
+
+NEW_EMAIL = "erin@example.com"
+
+
+@pytest.fixture
+def checkout_server(stripe_server, live_server):  # noqa: F811
+    stripe_server.deliver = deliver_over_http(live_server.url)
+    return stripe_server
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_visitor_on_a_phone_enrols_pays_and_lands_on_week_one(
+    page, site, program, checkout_server
+):
+    page.goto(site)
+    page.get_by_role("link", name="Enrol now").first.click()
+    page.get_by_role("link", name="Create my account").click()
+    page.get_by_label("Email").fill(NEW_EMAIL)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+
+    page.get_by_label("Code").fill(last_code_sent_to(NEW_EMAIL))
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Pay $149 and enrol").click()
+
+    expect(page).to_have_url(re.compile(re.escape(f"{checkout_server.url}/pay/cs_test_")))
+    page.get_by_role("button", name="Pay").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("You’re in")
+    page.get_by_role("link", name="My program").first.click()
+    expect(page.get_by_role("link", name="Week 1:")).to_be_visible()
+    week_two = page.locator(".week-card").nth(1)
+    expect(week_two).to_contain_text("Opens")
+    expect(week_two.locator("time")).to_have_attribute("datetime", program_week_two_iso(program))
+
+
+def program_week_two_iso(program):
+    enrollment = program.enrollments.get(user__email=NEW_EMAIL)
+    return enrollment.week_opens_at(2).isoformat()
+
+
+def _tab_to(page, name: str, limit: int = 60):
+    """Press Tab until the focused element's text or label is `name`; focus must show."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                const style = getComputedStyle(el);
+                const label = el.labels && el.labels[0] ? el.labels[0].innerText : "";
+                return {
+                    text: (el.innerText || el.value || "").trim(),
+                    label: label.trim(),
+                    visible: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+                };
+            }"""
+        )
+        assert focused["visible"], f"focus is not visible on {focused}"
+        if name in (focused["text"], focused["label"]) or focused["label"].startswith(name):
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def _press_enter_and_wait(page):
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_the_visitor_journey_works_with_the_keyboard_alone(page, site, program, checkout_server):
+    page.goto(site)
+    _tab_to(page, "Enrol now")
+    _press_enter_and_wait(page)
+    _tab_to(page, "Create my account")
+    _press_enter_and_wait(page)
+    _tab_to(page, "Email:")
+    page.keyboard.type(NEW_EMAIL)
+    _tab_to(page, "Password:")
+    page.keyboard.type(PASSWORD)
+    _tab_to(page, "Password (again):")
+    page.keyboard.type(PASSWORD)
+    _tab_to(page, "Sign Up")
+    _press_enter_and_wait(page)
+    _tab_to(page, "Code:")
+    page.keyboard.type(last_code_sent_to(NEW_EMAIL))
+    _press_enter_and_wait(page)
+    _tab_to(page, "Pay $149 and enrol")
+    _press_enter_and_wait(page)
+
+    expect(page).to_have_url(re.compile(re.escape(f"{checkout_server.url}/pay/cs_test_")))
