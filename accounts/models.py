@@ -3,7 +3,11 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core import signing
 from django.db import models
+from django.urls import reverse
+
+UNSUBSCRIBE_SALT = "accounts.unsubscribe"
 
 
 @cache
@@ -46,6 +50,11 @@ class User(AbstractUser):
         default=default_time_zone,
         help_text="New weeks open at 6 a.m. in this time zone.",
     )
+    wants_program_emails = models.BooleanField(
+        "weekly program emails",
+        default=True,
+        help_text="An email when each new week opens. Account emails are always sent.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -61,6 +70,26 @@ class User(AbstractUser):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def unsubscribe_url(self) -> str:
+        """A link that stops program emails without signing in: it carries the signed user id,
+        with no timestamp, so it is the same in every email and never expires."""
+        token = signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(self.pk))
+        return settings.SITE_URL + reverse("accounts:unsubscribe", args=[token])
+
+    @classmethod
+    def from_unsubscribe_token(cls, token: str):
+        """The user an unsubscribe link was made for, or None if the link was tampered with."""
+        try:
+            pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+        except signing.BadSignature:
+            return None
+        return cls.objects.filter(pk=pk).first()
+
+    def stop_program_emails(self) -> None:
+        type(self).objects.filter(pk=self.pk).update(wants_program_emails=False)
+        self.wants_program_emails = False
 
     @property
     def greeting_name(self) -> str:

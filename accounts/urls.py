@@ -6,4 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("settings/", views.account_settings, name="settings"),
+    path("emails/", views.email_preferences, name="email_preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

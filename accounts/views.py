@@ -1,8 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
-from .forms import AccountSettingsForm
+from .forms import AccountSettingsForm, EmailPreferencesForm
+from .models import User
 
 
 @login_required
@@ -13,3 +17,31 @@ def account_settings(request):
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})
+
+
+@login_required
+def email_preferences(request):
+    # Not `request.POST or None`: unticking the only box posts an empty form.
+    form = EmailPreferencesForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your email preferences are saved.")
+        return redirect("accounts:email_preferences")
+    return render(request, "accounts/email_preferences.html", {"form": form})
+
+
+# Mail clients send the one-click unsubscribe (RFC 8058) as a POST with no CSRF token and no
+# session; the signed token in the address is the authority. A GET only asks, because link
+# scanners follow links.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    user = User.from_unsubscribe_token(token)
+    if user is None:
+        raise Http404("This unsubscribe link is not valid.")
+    if request.method == "POST":
+        user.stop_program_emails()
+        return render(request, "accounts/unsubscribed.html", {"subscriber": user})
+    return render(request, "accounts/unsubscribe.html", {"subscriber": user, "token": token})

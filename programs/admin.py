@@ -5,8 +5,8 @@ from django.utils.html import format_html
 
 from lessons.models import Lesson
 
-from . import services
-from .models import Enrollment, Program, Week
+from . import notices, services
+from .models import Enrollment, Notice, Program, Week
 
 
 class WeekInline(admin.TabularInline):
@@ -120,3 +120,27 @@ class EnrollmentAdmin(admin.ModelAdmin):
         for enrollment in queryset.exclude(status=Enrollment.Status.ACTIVE):
             services.restore_access(enrollment)
         self.message_user(request, "Access restored where the client had no other enrolment.")
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Unlock emails, for finding out what a client was sent and retrying what failed."""
+
+    list_display = ["enrollment", "kind", "week", "state", "attempts", "last_error", "sent_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["enrollment__user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["enrollment__user", "enrollment__program"]
+    actions = ["retry"]
+    readonly_fields = [field.name for field in Notice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Retry sending the selected failed emails")
+    def retry(self, request, queryset):
+        count = notices.retry(queryset)
+        self.message_user(request, f"{count} failed email(s) will be sent again.")

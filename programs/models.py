@@ -180,3 +180,74 @@ class Enrollment(models.Model):
     def day_of_program(self, at: dt.datetime | None = None) -> int:
         local_date = (at or timezone.now()).astimezone(self.zone).date()
         return (local_date - self.starts_on).days + 1
+
+
+class NoticeQuerySet(models.QuerySet):
+    def stale(self, before: dt.datetime):
+        """Notices whose send task has not finished by `before`: the message was lost or the worker
+        died while sending. The sweep enqueues them again."""
+        return self.filter(
+            state__in=[Notice.State.PENDING, Notice.State.SENDING], updated_at__lt=before
+        )
+
+
+class Notice(models.Model):
+    """One email telling a client about week `week` of their enrolment: created once (the unique
+    constraint), then claimed and sent once by a task.
+
+    `week` is the last week the email tells about, so the highest `week` of an enrolment's notices
+    is how far the client has been told. Week 1 is the welcome; one past the program's last week is
+    the "program complete" email; a summary covers every week up to its `week`.
+    """
+
+    class Kind(models.TextChoices):
+        WELCOME = "welcome", "Welcome"
+        WEEK = "week", "Week is open"
+        SUMMARY = "summary", "Several weeks are open"
+        COMPLETE = "complete", "Program complete"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not sent (unsubscribed or no access)"
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="notices")
+    week = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind)
+    state = models.CharField(max_length=16, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set by every state change (they are conditional updates, so auto_now would not fire).
+    updated_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "week"], name="one_notice_per_week"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(state__in=["pending", "sending"]),
+                name="notice_unfinished",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} (week {self.week}) for {self.enrollment.user}"
+
+    @property
+    def should_send(self) -> bool:
+        """Checked again at send time: access or consent may have gone since the sweep.
+
+        The welcome comes with buying, like a receipt, so it does not ask for consent.
+        """
+        if not self.enrollment.has_access:
+            return False
+        return self.kind == self.Kind.WELCOME or self.enrollment.user.wants_program_emails

@@ -1,8 +1,10 @@
 """State changes to enrolments. Each is one transaction; views, admin and billing call these."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from . import notices
 from .models import Enrollment, Program
 
 
@@ -12,8 +14,9 @@ def enroll(user, program: Program, *, source=Enrollment.Source.PURCHASE, starts_
 
     Idempotent: a user who already has a current enrolment keeps it (a suspended one is
     restored). Rows are locked, so two concurrent calls still leave exactly one enrolment.
+    A new enrolment gets the welcome email once the transaction commits.
     """
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     enrollment = (
         Enrollment.objects.select_for_update()
         .select_related("user", "program")
@@ -28,6 +31,7 @@ def enroll(user, program: Program, *, source=Enrollment.Source.PURCHASE, starts_
             source=source,
             starts_on=starts_on or timezone.now().astimezone(user.zone).date(),
         )
+        notices.welcome(enrollment)
         return enrollment, True
     if enrollment.status == Enrollment.Status.SUSPENDED:
         enrollment.status = Enrollment.Status.ACTIVE

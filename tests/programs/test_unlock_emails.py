@@ -1,0 +1,400 @@
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.models import User
+from programs import notices, services
+from programs.models import Enrollment, Notice
+from tests.factories import UserFactory, enroll_days_ago
+
+UTC = dt.UTC
+# A Sunday, a week before the United States move their clocks forward and five weeks before
+# Sydney moves its clocks back: every client below crosses a DST change.
+ENROLLED_AT = dt.datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+QUARTER_HOUR = dt.timedelta(minutes=15)
+
+
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks):
+    """Run the sweep as beat does; with eager tasks its emails land in mail.outbox."""
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return notices.sweep(**kwargs)
+
+    return run
+
+
+@pytest.fixture
+def enroll(django_capture_on_commit_callbacks):
+    def run(user, program, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            enrollment, _ = services.enroll(user, program, **kwargs)
+        return enrollment
+
+    return run
+
+
+def _near_six_am_somewhere(now, zones) -> bool:
+    return any(5 <= now.astimezone(zoneinfo.ZoneInfo(zone)).hour < 7 for zone in zones)
+
+
+def test_over_sixty_days_each_client_gets_welcome_seven_weeks_and_complete_at_local_six_am(
+    program, sweep, enroll
+):
+    zones = ["America/Los_Angeles", "Asia/Kolkata", "Australia/Sydney"]
+    received = {zone: [] for zone in zones}
+    with time_machine.travel(ENROLLED_AT, tick=False) as traveller:
+        enrollments = [
+            enroll(UserFactory(email=f"client-{n}@example.com", time_zone=zone), program)
+            for n, zone in enumerate(zones)
+        ]
+        now = ENROLLED_AT
+        while now < ENROLLED_AT + dt.timedelta(days=60):
+            for message in mail.outbox:
+                received[User.objects.get(email=message.to[0]).time_zone].append(
+                    (message.subject, now)
+                )
+            mail.outbox.clear()
+            now += QUARTER_HOUR
+            # Beat sweeps every quarter hour. To keep the test fast, ticks when no client is near
+            # 6 a.m. are skipped: an email due at any other hour would arrive at the next tick
+            # that runs, at a time the assertions below reject.
+            if _near_six_am_somewhere(now, zones):
+                traveller.move_to(now)
+                sweep()
+
+    for enrollment in enrollments:
+        opens = enrollment.week_opens_at
+        assert received[enrollment.user.time_zone] == [
+            ("Welcome to Heal Your Hips", ENROLLED_AT),
+            *[(f"Week {n} is open: Week {n} title", opens(n)) for n in range(2, 9)],
+            ("You finished Heal Your Hips!", opens(9)),
+        ]
+        local_times = {
+            at.astimezone(enrollment.zone).time()
+            for _, at in received[enrollment.user.time_zone][1:]
+        }
+        assert local_times == {dt.time(6)}
+
+
+def test_sweeping_twice_sends_each_due_email_once(alice, bob, sweep, told_through):
+    told_through(alice.enrollments.get(), 1)
+    told_through(bob.enrollments.get(), 1)
+
+    sweep()
+    sweep()
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["alice@example.com"], "Week 2 is open: Week 2 title")
+    ]
+    notice = Notice.objects.get(week=2)
+    assert (notice.state, notice.attempts, notice.kind) == ("sent", 1, "week")
+
+
+def test_a_start_date_moved_back_sends_one_summary_not_a_burst_of_old_weeks(
+    bob, sweep, told_through
+):
+    enrollment = bob.enrollments.get()
+    told_through(enrollment, 1)
+    enrollment.starts_on -= dt.timedelta(days=30)
+    enrollment.save()
+
+    sweep()
+    sweep()
+
+    assert [m.subject for m in mail.outbox] == ["Weeks 1 to 5 are open"]
+    assert "Week 5: Week 5 title" in mail.outbox[0].body
+
+
+def test_unlock_all_sends_one_summary_then_the_congratulations_on_the_calendar_date(
+    alice, sweep, told_through
+):
+    enrollment = alice.enrollments.get()
+    told_through(enrollment, 2)
+    services.unlock_everything(enrollment)
+
+    sweep()
+    sweep()
+    assert [m.subject for m in mail.outbox] == ["Weeks 1 to 8 are open"]
+
+    with time_machine.travel(enrollment.week_opens_at(9) - QUARTER_HOUR, tick=False):
+        sweep()
+    assert len(mail.outbox) == 1
+    with time_machine.travel(enrollment.week_opens_at(9), tick=False):
+        sweep()
+    assert mail.outbox[-1].subject == "You finished Heal Your Hips!"
+
+
+def test_a_client_enrolled_with_a_past_start_date_gets_one_welcome_covering_the_open_weeks(
+    program, sweep, enroll
+):
+    today = dt.datetime.now(UTC).astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+    enroll(UserFactory(), program, starts_on=today - dt.timedelta(days=15))
+    sweep()
+
+    assert [m.subject for m in mail.outbox] == ["Welcome to Heal Your Hips"]
+    assert "Weeks 1 to 3 are open now" in mail.outbox[0].body
+
+
+def test_the_welcome_links_to_week_one_and_the_foot_and_ankle_class(program, enroll):
+    enroll(UserFactory(first_name="Erin"), program)
+
+    (welcome,) = mail.outbox
+    html = welcome.alternatives[0][0]
+    assert "Hi Erin" in welcome.body
+    assert f"{settings.SITE_URL}/program/week/1/" in welcome.body
+    assert "Foot & Ankle class" in welcome.body
+    assert "Foot &amp; Ankle class" in html
+    assert f'href="{settings.SITE_URL}/program/week/1/"' in html
+
+
+def test_clients_without_access_get_no_program_emails(alice, carol, sweep, told_through):
+    told_through(carol.enrollments.get(), 1)
+    enrollment = alice.enrollments.get()
+    told_through(enrollment, 1)
+    services.end_access(enrollment, Enrollment.Status.SUSPENDED)
+
+    sweep()
+
+    assert mail.outbox == []
+    assert Notice.objects.filter(state="pending").count() == 0
+
+
+def test_unsubscribed_clients_get_no_weekly_email_but_still_get_account_emails(
+    program, client, sweep, enroll
+):
+    user = UserFactory(email="quiet@example.com", wants_program_emails=False)
+    with time_machine.travel(ENROLLED_AT, tick=False) as traveller:
+        enroll(user, program)
+        traveller.move_to(ENROLLED_AT + dt.timedelta(days=30))
+        sweep()
+        client.post(reverse("account_reset_password"), {"email": user.email})
+
+    assert [m.subject for m in mail.outbox] == [
+        "Welcome to Heal Your Hips",
+        "[Heal Your Hips] Password Reset Email",
+    ]
+
+
+def test_a_client_who_unsubscribes_after_the_sweep_is_not_sent_the_queued_email(
+    alice, django_capture_on_commit_callbacks, told_through
+):
+    told_through(alice.enrollments.get(), 1)
+    with django_capture_on_commit_callbacks() as queued:
+        notices.sweep()
+    alice.stop_program_emails()
+    for send in queued:
+        send()
+
+    assert mail.outbox == []
+    assert Notice.objects.get(week=2).state == "skipped"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_enrolment_enqueues_nothing(program):
+    user = UserFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.enroll(user, program)
+        raise RuntimeError("payment record failed")
+
+    assert mail.outbox == []
+    assert not Enrollment.objects.exists()
+    assert not Notice.objects.exists()
+
+    services.enroll(user, program)
+    assert [m.subject for m in mail.outbox] == ["Welcome to Heal Your Hips"]
+
+
+def test_an_smtp_server_that_keeps_refusing_leaves_the_notice_failed_with_its_error(
+    alice, settings, smtp_server, sweep, told_through
+):
+    smtp_server.use_for_django(settings)
+    smtp_server.refuse = 100
+    told_through(alice.enrollments.get(), 1)
+
+    sweep()  # eager tasks run their retries at once
+
+    notice = Notice.objects.get(week=2)
+    assert notice.state == "failed"
+    assert notice.attempts == settings.UNLOCK_EMAIL_MAX_ATTEMPTS
+    assert "451" in notice.last_error
+    assert smtp_server.messages == []
+
+
+def test_the_admin_retry_action_sends_a_failed_notice_again(
+    alice,
+    instructor,
+    client,
+    smtp_server,
+    settings,
+    told_through,
+    django_capture_on_commit_callbacks,
+):
+    smtp_server.use_for_django(settings)
+    notice = Notice.objects.create(
+        enrollment=alice.enrollments.get(), week=2, kind="week", state="failed", attempts=6
+    )
+    client.force_login(instructor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:programs_notice_changelist"),
+            {"action": "retry", "_selected_action": [notice.pk]},
+        )
+
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert (notice.state, notice.attempts) == ("sent", 1)
+    assert [m["Subject"] for m in smtp_server.wait_for(1)] == ["Week 2 is open: Week 2 title"]
+
+
+def test_the_admin_lists_failed_notices_with_their_error(alice, instructor, client):
+    Notice.objects.create(
+        enrollment=alice.enrollments.get(),
+        week=2,
+        kind="week",
+        state="failed",
+        last_error="SMTPDataError: (451, b'Mailbox busy')",
+    )
+    client.force_login(instructor)
+
+    response = client.get(reverse("admin:programs_notice_changelist") + "?state=failed")
+
+    assert "Mailbox busy" in response.text
+    assert "alice@example.com" in response.text
+
+
+def test_a_notice_stuck_in_sending_is_sent_by_the_first_sweep_after_the_timeout(
+    alice, sweep, told_through
+):
+    notice = Notice.objects.create(
+        enrollment=alice.enrollments.get(), week=2, kind="week", state="sending", attempts=1
+    )
+    with time_machine.travel(notice.updated_at + notices.STALE_AFTER - QUARTER_HOUR):
+        sweep()
+    assert mail.outbox == []
+
+    with time_machine.travel(notice.updated_at + notices.STALE_AFTER + dt.timedelta(seconds=1)):
+        sweep()
+    notice.refresh_from_db()
+    assert (notice.state, notice.attempts) == ("sent", 2)
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_reads_a_fixed_number_of_queries_per_batch(
+    program, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    for _ in range(12):
+        enroll_days_ago(UserFactory(), program, 10)
+
+    # Stale check and programs, then per batch: savepoint, lock, candidates, insert, release.
+    with django_capture_on_commit_callbacks(), django_assert_num_queries(2 + 5 * 3):
+        due = notices.sweep(batch_size=5)
+    assert len(due) == 12
+
+
+def test_no_retry_waits_longer_than_the_redis_visibility_timeout():
+    longest = notices.retry_delay(settings.UNLOCK_EMAIL_MAX_ATTEMPTS - 1)
+    assert longest < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert longest < notices.STALE_AFTER.total_seconds()
+
+
+def test_beat_sweeps_every_fifteen_minutes():
+    (entry,) = settings.CELERY_BEAT_SCHEDULE.values()
+    assert entry["task"] == "programs.tasks.sweep_unlock_emails"
+    assert entry["schedule"].minute == {0, 15, 30, 45}
+
+
+def test_send_unlock_emails_dry_run_prints_what_is_due_and_records_nothing(
+    alice, told_through, capsys
+):
+    told_through(alice.enrollments.get(), 1)
+
+    call_command("send_unlock_emails", "--dry-run")
+
+    out = capsys.readouterr().out
+    assert "alice@example.com: week (week 2)" in out
+    assert "1 email(s) would be sent." in out
+    assert not Notice.objects.filter(week=2).exists()
+    assert mail.outbox == []
+
+
+def test_send_unlock_emails_sends_what_is_due(
+    alice, told_through, capsys, django_capture_on_commit_callbacks
+):
+    told_through(alice.enrollments.get(), 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_unlock_emails")
+
+    assert "1 email(s) queued." in capsys.readouterr().out
+    assert [m.subject for m in mail.outbox] == ["Week 2 is open: Week 2 title"]
+
+
+# Unsubscribing
+
+
+def test_weekly_emails_carry_one_click_unsubscribe_headers(alice, sweep, told_through):
+    told_through(alice.enrollments.get(), 1)
+    sweep()
+
+    (message,) = mail.outbox
+    assert message.extra_headers["List-Unsubscribe"] == f"<{alice.unsubscribe_url}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert alice.unsubscribe_url in message.body
+
+
+def test_one_click_unsubscribe_works_without_signing_in(alice, client):
+    response = client.post(
+        alice.unsubscribe_url.removeprefix(settings.SITE_URL),
+        {"List-Unsubscribe": "One-Click"},
+    )
+
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert alice.wants_program_emails is False
+
+
+def test_opening_the_unsubscribe_link_only_asks(alice, client):
+    response = client.get(alice.unsubscribe_url.removeprefix(settings.SITE_URL))
+
+    assert "Stop the weekly emails?" in response.text
+    alice.refresh_from_db()
+    assert alice.wants_program_emails is True
+
+
+def test_a_tampered_unsubscribe_link_is_refused(alice, bob, client):
+    token = alice.unsubscribe_url.rstrip("/").rsplit("/", 1)[1]
+    forged = token.replace(str(alice.pk), str(bob.pk), 1)
+
+    response = client.post(reverse("accounts:unsubscribe", args=[forged + "x"]))
+
+    assert response.status_code == 404
+    assert User.objects.filter(wants_program_emails=False).count() == 0
+
+
+def test_clients_turn_weekly_emails_off_and_on_from_their_preferences(alice, client):
+    client.force_login(alice)
+    settings_page = client.get(reverse("accounts:settings"))
+    assert reverse("accounts:email_preferences") in settings_page.text
+
+    client.post(reverse("accounts:email_preferences"), {})
+    alice.refresh_from_db()
+    assert alice.wants_program_emails is False
+
+    client.post(reverse("accounts:email_preferences"), {"wants_program_emails": "on"})
+    alice.refresh_from_db()
+    assert alice.wants_program_emails is True
+
+
+def test_the_preferences_page_needs_sign_in(client):
+    response = client.get(reverse("accounts:email_preferences"))
+    assert response.status_code == 302

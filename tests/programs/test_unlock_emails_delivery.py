@@ -1,0 +1,160 @@
+"""Unlock emails end to end: a real `celery worker` on the real Redis, sending to a real SMTP
+server on 127.0.0.1. The sweep runs in the test process, as beat would run it."""
+
+import datetime as dt
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from programs import notices
+from programs.models import Notice
+from tests.factories import UserFactory, enroll_days_ago
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def due_clients(program, told_through):
+    """`due_clients(n)`: n clients on day 11 who were told about week 1, so week 2 is due."""
+
+    def make(count):
+        emails = []
+        for n in range(count):
+            user = UserFactory(email=f"due{n}@example.com")
+            told_through(enroll_days_ago(user, program, 10), 1)
+            emails.append(user.email)
+        return emails
+
+    return make
+
+
+def _wait_until_all_sent(timeout=30):
+    deadline = time.monotonic() + timeout
+    while Notice.objects.exclude(state=Notice.State.SENT).exists():
+        assert time.monotonic() < deadline, list(Notice.objects.values("pk", "state"))
+        time.sleep(0.1)
+
+
+def _recipients(smtp_server) -> list[str]:
+    return sorted(address for rcpt_tos, _ in smtp_server.messages for address in rcpt_tos)
+
+
+def _kill_with_children(process):
+    """SIGKILL a worker and its pool processes at once, as a crashed machine would."""
+    children = [
+        int(stat.parent.name)
+        for stat in Path("/proc").glob("[0-9]*/stat")
+        if _parent_pid(stat) == process.pid
+    ]
+    for pid in [process.pid, *children]:
+        os.kill(pid, signal.SIGKILL)
+    process.wait()
+
+
+def _parent_pid(stat: Path) -> int | None:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def test_a_real_worker_delivers_the_week_email_with_both_parts_and_unsubscribe_headers(
+    alice, bob, carol, told_through, start_celery_worker, smtp_server
+):
+    for client in (alice, bob, carol):
+        told_through(client.enrollments.get(), 1)
+    start_celery_worker(EMAIL_URL=smtp_server.url)
+
+    notices.sweep()
+    (message,) = smtp_server.wait_for(1)
+    _wait_until_all_sent()
+
+    assert smtp_server.messages[0][0] == ["alice@example.com"]
+    assert message["To"] == "alice@example.com"
+    assert message["Subject"] == "Week 2 is open: Week 2 title"
+    # A long header is folded onto a second line; unfolding leaves the leading space.
+    assert message["List-Unsubscribe"].strip() == f"<{alice.unsubscribe_url}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Week 2 of Heal Your Hips is open" in text
+    assert 'href="http://127.0.0.1:8000/program/week/2/"' in html
+    assert Notice.objects.get(week=2).sent_at is not None
+
+
+def test_the_sweep_run_twice_and_two_sweeps_at_once_send_each_email_once(
+    due_clients, start_celery_worker, smtp_server
+):
+    expected = due_clients(20)
+    start_celery_worker(EMAIL_URL=smtp_server.url)
+    start = threading.Barrier(2)
+
+    def sweep():
+        start.wait()
+        try:
+            notices.sweep(batch_size=3)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    notices.sweep()
+    smtp_server.wait_for(20)
+    _wait_until_all_sent()
+    time.sleep(1)  # room for a duplicate to arrive
+
+    assert _recipients(smtp_server) == sorted(expected)
+    assert Notice.objects.filter(week=2).count() == 20
+
+
+def test_a_worker_killed_mid_batch_then_restarted_delivers_every_email_exactly_once(
+    due_clients, start_celery_worker, smtp_server
+):
+    expected = due_clients(8)
+    smtp_server.delay = 0.4
+    worker = start_celery_worker(EMAIL_URL=smtp_server.url)
+
+    notices.sweep()
+    # Kill while the fourth email is with the SMTP server, unanswered: the third is marked sent.
+    smtp_server.wait_for_arrival(4)
+    _kill_with_children(worker)
+    assert len(smtp_server.messages) == 3
+
+    # The killed worker's messages stay unacked in Redis for the visibility timeout, and the
+    # notice it was sending stays "sending": the first sweep after STALE_AFTER enqueues them again.
+    with time_machine.travel(timezone.now() + notices.STALE_AFTER + dt.timedelta(minutes=1)):
+        notices.sweep()
+    smtp_server.delay = 0
+    start_celery_worker(EMAIL_URL=smtp_server.url)
+    smtp_server.wait_for(8)
+    _wait_until_all_sent()
+    time.sleep(1)  # room for a duplicate to arrive
+
+    assert _recipients(smtp_server) == sorted(expected)
+
+
+def test_an_smtp_server_refusing_mail_then_coming_back_gets_the_email_after_retries(
+    due_clients, start_celery_worker, smtp_server
+):
+    due_clients(1)
+    smtp_server.refuse = 2
+    start_celery_worker(EMAIL_URL=smtp_server.url, UNLOCK_EMAIL_RETRY_SECONDS=1)
+
+    notices.sweep()
+    (message,) = smtp_server.wait_for(1)
+    _wait_until_all_sent()
+
+    assert message["Subject"] == "Week 2 is open: Week 2 title"
+    notice = Notice.objects.get(week=2)
+    assert notice.attempts == 3
+    assert "451" in notice.last_error
