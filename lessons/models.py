@@ -3,8 +3,10 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.validators import FileExtensionValidator, MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -219,3 +221,90 @@ class Completion(models.Model):
 
     def __str__(self):
         return f"{self.user} finished {self.lesson}"
+
+
+class ExercisePdfQuerySet(models.QuerySet):
+    def current(self, sheet, *, rerender=False) -> "ExercisePdf":
+        """The stored PDF of the sheet's current content, rendered now if there is none yet.
+
+        Concurrent callers for the same content wait on the row's unique key (or its lock)
+        while the first one renders, then get its file: the same content is never rendered
+        twice at once. `rerender` renders again even if the file exists (`render_pdfs --force`).
+        """
+        # WeasyPrint takes most of a second to import: only processes that render pay for it.
+        from .pdf import render_pdf
+
+        digest = sheet.content_hash
+        pdf = self.filter(content_hash=digest).first()
+        if pdf and pdf.file_exists() and not rerender:
+            return pdf
+        with transaction.atomic():
+            pdf, created = self.get_or_create(
+                content_hash=digest, defaults={"lesson": sheet.lesson, "week": sheet.week}
+            )
+            if not created:
+                pdf = self.select_for_update().get(pk=pdf.pk)
+                if pdf.file_exists() and not rerender:
+                    return pdf
+            pdf._store(render_pdf(sheet.template, sheet.context()), sheet)
+        return pdf
+
+    def superseded(self, sheet):
+        """Earlier renditions of the same class or week, no longer current."""
+        return self.filter(lesson=sheet.lesson, week=sheet.week).exclude(
+            content_hash=sheet.content_hash
+        )
+
+
+class ExercisePdf(models.Model):
+    """A rendered exercise PDF of a class or of a week, in the private storage.
+
+    Keyed by the hash of everything that went into it (see `lessons.sheets`), which is also in
+    the file name, so an edit never finds an old file under the new key.
+    """
+
+    content_hash = models.CharField(max_length=64, unique=True)
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, null=True, blank=True, related_name="pdfs"
+    )
+    week = models.ForeignKey(
+        Week, on_delete=models.CASCADE, null=True, blank=True, related_name="exercise_pdfs"
+    )
+    file_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    objects = ExercisePdfQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "exercise PDF"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lesson__isnull=False, week__isnull=True)
+                | Q(lesson__isnull=True, week__isnull=False),
+                name="exercise_pdf_of_a_class_or_a_week",
+            ),
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    def open(self):
+        return storages["private"].open(self.file_name, "rb")
+
+    def file_exists(self) -> bool:
+        """False if the file was lost (a restored database, a wiped disk): render it again."""
+        return bool(self.file_name) and storages["private"].exists(self.file_name)
+
+    def delete_file(self):
+        storages["private"].delete(self.file_name)
+
+    def _store(self, pdf: bytes, sheet):
+        replaced = ExercisePdf(file_name=self.file_name) if self.file_exists() else None
+        self.file_name = storages["private"].save(
+            f"exercise-pdfs/{sheet.slug}-{sheet.content_hash[:20]}.pdf", ContentFile(pdf)
+        )
+        self.size = len(pdf)
+        self.save()
+        if replaced:
+            transaction.on_commit(replaced.delete_file)

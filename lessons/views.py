@@ -1,10 +1,16 @@
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from programs.access import locked_response, member_required
+from programs.access import _no_access_message, get_viewer, locked_response, member_required
+from programs.models import Program, Week
 
-from .models import Completion, Lesson
+from .models import Completion, ExercisePdf, Lesson
+from .sheets import ExerciseSheet
 
 
 def _get_lesson_for_viewer(viewer, slug):
@@ -50,3 +56,56 @@ def toggle_done(request, viewer, slug):
         Completion.objects.filter(user=request.user, lesson=lesson).delete()
         messages.info(request, f"“{lesson.title}” is no longer marked done.")
     return redirect(lesson)
+
+
+def pdf_member_required(view):
+    """`member_required` for downloads: a signed-in client without access gets a 403 page that
+    says why, where a page would send them to the sales page. A PDF link is often followed
+    from a bookmark or a forwarded message, and a silent redirect would look like a broken link.
+    """
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        program = Program.current()
+        if program is None:
+            raise Http404("No program is published yet.")
+        viewer = get_viewer(request, program)
+        if viewer is None:
+            message = _no_access_message(request.user, program)
+            return render(request, "lessons/pdf_no_access.html", {"message": message}, status=403)
+        return view(request, viewer, *args, **kwargs)
+
+    return wrapper
+
+
+@require_safe
+@pdf_member_required
+def lesson_pdf(request, viewer, slug):
+    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
+    if not can_open:
+        return locked_response(request, viewer, lesson.week.number, lesson.title)
+    return _pdf_download(ExerciseSheet.for_lesson(lesson))
+
+
+@require_safe
+@pdf_member_required
+def week_pdf(request, viewer, number):
+    week = get_object_or_404(
+        Week.objects.select_related("program"), program=viewer.program, number=number
+    )
+    if not viewer.can_open_week(number):
+        return locked_response(request, viewer, number, f"Week {number}")
+    return _pdf_download(ExerciseSheet.for_week(week))
+
+
+def _pdf_download(sheet):
+    if not sheet.has_exercises:
+        raise Http404("There are no exercises to print here.")
+    pdf = ExercisePdf.objects.current(sheet)
+    response = FileResponse(
+        pdf.open(), as_attachment=True, filename=sheet.filename, content_type="application/pdf"
+    )
+    # The file is personal to enrolled clients: no shared cache may keep it.
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -7,7 +7,7 @@ fails `test_every_url_of_our_apps_is_in_the_matrix`.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import UserFactory
+from tests.factories import ExerciseFactory, UserFactory
 
 OUR_NAMESPACES = {"programs", "lessons", "accounts", "billing"}
 PEOPLE = ["stranger", "dave", "bob", "alice", "carol", "instructor"]
@@ -20,6 +20,8 @@ MEMBER_PAGE = {
 WEEK_TWO_PAGE = {**MEMBER_PAGE, "bob": 403}
 SIGNED_IN_PAGE = {person: 200 for person in PEOPLE} | {"stranger": LOGIN}
 STAFF_ONLY = {person: ADMIN_LOGIN for person in PEOPLE} | {"instructor": 200}
+# A download link says why it failed instead of sending a signed-in client to the sales page.
+WEEK_TWO_PDF = {**WEEK_TWO_PAGE, "dave": 403, "carol": 403}
 
 # url name: (method, args builder, data, expected outcome per person)
 MATRIX = {
@@ -39,7 +41,22 @@ MATRIX = {
         {"done": "1"},
         {**WEEK_TWO_PAGE, "alice": 302, "instructor": 302},
     ),
+    "lessons:pdf": ("get", lambda p: [_week_two_exercise(p).lesson.slug], None, WEEK_TWO_PDF),
+    "programs:week_pdf": (
+        "get",
+        lambda p: [_week_two_exercise(p).lesson.week.number],
+        None,
+        WEEK_TWO_PDF,
+    ),
     "accounts:settings": ("get", lambda p: [], None, SIGNED_IN_PAGE),
+    "accounts:email_preferences": ("get", lambda p: [], None, SIGNED_IN_PAGE),
+    # The link in every program email works without signing in; opening it only asks.
+    "accounts:unsubscribe": (
+        "get",
+        lambda p: [_unsubscribe_token()],
+        None,
+        {person: 200 for person in PEOPLE},
+    ),
     "billing:enrol": (
         "get",
         lambda p: [],
@@ -56,6 +73,14 @@ MATRIX = {
 
 def _week_two_lesson(program):
     return program.lessons.filter(week__number=2).first()
+
+
+def _unsubscribe_token():
+    return UserFactory(email="subscriber@example.com").unsubscribe_url.rstrip("/").rsplit("/", 1)[1]
+
+
+def _week_two_exercise(program):
+    return ExerciseFactory(lesson=_week_two_lesson(program))
 
 
 def _our_url_names(patterns=None, namespace=None):
@@ -110,7 +135,10 @@ def test_each_person_gets_the_right_answer(client, program, people, url_name):
         response = getattr(client, method)(url, data or {})
         outcomes[person] = _outcome(response)
         if outcomes[person] == 403:
-            assert b"isn" in response.content and b"open yet" in response.content
+            content = response.content
+            assert (b"isn" in content and b"open yet" in content) or (
+                b"This download is for enrolled clients" in content
+            )
     assert outcomes == expected
 
 

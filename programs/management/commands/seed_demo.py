@@ -2,6 +2,7 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from lessons.models import Exercise, Lesson
+from lessons.tasks import render_exercise_pdfs_on_commit
 from programs import demo_content as content
 from programs.demo_images import draw_exercise_image
 from programs.models import Enrollment, Program, Week
@@ -56,6 +58,8 @@ class Command(BaseCommand):
 
         create_instructor(INSTRUCTOR_EMAIL, DEMO_PASSWORD, first_name="Maya")
         self._demo_client(program)
+        for lesson_id in program.lessons.values_list("pk", flat=True):
+            render_exercise_pdfs_on_commit(lesson_id)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo program ready: {program.weeks.count()} weeks, "
@@ -78,6 +82,8 @@ class Command(BaseCommand):
                 "video_url": content.VIDEO_FILE,
             },
         )
+        if not lesson.captions:
+            lesson.captions.save(f"{slug}.vtt", ContentFile(content.VIDEO_CAPTIONS.encode()))
         return lesson
 
     def _exercises(self, lesson, exercises):

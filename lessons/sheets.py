@@ -1,0 +1,131 @@
+"""What goes into an exercise PDF, and the hash of all of it.
+
+A sheet is a class's exercises, or a whole week's. Its `content_hash` covers every input of the
+document (texts, doses, image files, the print templates, the page size, the WeasyPrint
+version), so a stored PDF named by that hash is current by construction: any edit makes a new
+hash, and an old file can never be served for new content.
+"""
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib.metadata import version
+from pathlib import Path
+
+from django.conf import settings
+
+from lib.images import resized_copy
+from programs.models import Week
+
+from .models import Exercise, Lesson
+
+# Printed 62 mm wide: 560 px is about 230 dpi there, sharp on paper and about 12 kB as a JPEG.
+PRINT_IMAGE_WIDTH = 560
+
+
+@dataclass
+class ExerciseSheet:
+    """One printable document: `sections` pairs each class with its exercises, in order."""
+
+    template = "lessons/pdf/exercises.html"
+
+    title: str
+    filename: str
+    slug: str
+    sections: list[tuple[Lesson, list[Exercise]]]
+    lesson: Lesson | None = None
+    week: Week | None = None
+
+    @classmethod
+    def for_lesson(cls, lesson: Lesson) -> "ExerciseSheet":
+        return cls(
+            title=lesson.title,
+            filename=f"{lesson.slug}-exercises.pdf",
+            slug=lesson.slug,
+            sections=[(lesson, list(lesson.exercises.all()))],
+            lesson=lesson,
+        )
+
+    @classmethod
+    def for_week(cls, week: Week) -> "ExerciseSheet":
+        lessons = (
+            Lesson.objects.filter(week=week)
+            .select_related("program", "week")
+            .prefetch_related("exercises")
+            .order_by("position", "id")
+        )
+        return cls(
+            title=f"Week {week.number}: {week.title}",
+            filename=f"week-{week.number}-exercises.pdf",
+            slug=f"week-{week.number}",
+            sections=[(lesson, list(lesson.exercises.all())) for lesson in lessons],
+            week=week,
+        )
+
+    @property
+    def program(self):
+        return (self.lesson or self.week).program
+
+    @property
+    def has_exercises(self) -> bool:
+        return any(exercises for _, exercises in self.sections)
+
+    @cached_property
+    def content_hash(self) -> str:
+        content = {
+            "program": [self.program.title, self.program.instructor_name],
+            "title": self.title,
+            "page_size": settings.PDF_PAGE_SIZE,
+            "templates": _template_fingerprint(),
+            "sections": [
+                {
+                    "title": lesson.title,
+                    "notes": lesson.notes if self.lesson else "",
+                    "exercises": [
+                        [e.name, e.image.name, e.image_alt, e.cues, e.dose, e.side]
+                        for e in exercises
+                    ],
+                }
+                for lesson, exercises in self.sections
+            ],
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+    def context(self) -> dict:
+        """The template context. Images are embedded as print-sized JPEG `data:` URLs, which
+        keeps the file small (WeasyPrint would store the WebP originals as large PNGs)."""
+        return {
+            "program": self.program,
+            "title": self.title,
+            "page_size": settings.PDF_PAGE_SIZE,
+            "notes": self.lesson.notes if self.lesson else "",
+            "sections": [
+                {
+                    "lesson": lesson,
+                    "exercises": [(exercise, _print_image(exercise)) for exercise in exercises],
+                }
+                for lesson, exercises in self.sections
+                if exercises
+            ],
+        }
+
+
+def _print_image(exercise: Exercise) -> str:
+    if not exercise.image:
+        return ""
+    with exercise.image.open("rb") as source:
+        jpeg = resized_copy(source, PRINT_IMAGE_WIDTH, image_format="JPEG")
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg.read()).decode()
+
+
+@cache
+def _template_fingerprint() -> str:
+    """The print templates and the renderer, so a new layout counts as new content. Read once
+    per process: a deploy restarts the processes, then `render_pdfs` renders the new layout."""
+    digest = hashlib.sha256(version("weasyprint").encode())
+    for path in sorted((Path(settings.BASE_DIR) / "templates" / "lessons" / "pdf").rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
