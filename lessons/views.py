@@ -1,13 +1,10 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from programs.access import _no_access_message, get_viewer, locked_response, member_required
-from programs.models import Program, Week
+from programs.access import locked_response, member_required
+from programs.models import Week
 
 from .models import Completion, ExercisePdf, Lesson
 from .sheets import ExerciseSheet
@@ -58,29 +55,8 @@ def toggle_done(request, viewer, slug):
     return redirect(lesson)
 
 
-def pdf_member_required(view):
-    """`member_required` for downloads: a signed-in client without access gets a 403 page that
-    says why, where a page would send them to the sales page. A PDF link is often followed
-    from a bookmark or a forwarded message, and a silent redirect would look like a broken link.
-    """
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        program = Program.current()
-        if program is None:
-            raise Http404("No program is published yet.")
-        viewer = get_viewer(request, program)
-        if viewer is None:
-            message = _no_access_message(request.user, program)
-            return render(request, "lessons/pdf_no_access.html", {"message": message}, status=403)
-        return view(request, viewer, *args, **kwargs)
-
-    return wrapper
-
-
 @require_safe
-@pdf_member_required
+@member_required(no_access_template="lessons/pdf_no_access.html")
 def lesson_pdf(request, viewer, slug):
     lesson, can_open = _get_lesson_for_viewer(viewer, slug)
     if not can_open:
@@ -89,7 +65,7 @@ def lesson_pdf(request, viewer, slug):
 
 
 @require_safe
-@pdf_member_required
+@member_required(no_access_template="lessons/pdf_no_access.html")
 def week_pdf(request, viewer, number):
     week = get_object_or_404(
         Week.objects.select_related("program"), program=viewer.program, number=number

@@ -86,25 +86,33 @@ def get_viewer(request, program: Program) -> Viewer | None:
     return Viewer(user, program, enrollment) if enrollment else None
 
 
-def member_required(view):
+def member_required(view=None, *, no_access_template=None):
     """Let in clients with access (and staff); send everyone else to sign in or to the sales page.
 
-    The view is called as `view(request, viewer, ...)`.
+    The view is called as `view(request, viewer, ...)`. With `no_access_template`, a signed-in
+    client without access gets that page (status 403) saying why, instead of the redirect: a
+    download link followed from a bookmark would otherwise look broken.
     """
 
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        program = Program.current()
-        if program is None:
-            raise Http404("No program is published yet.")
-        viewer = get_viewer(request, program)
-        if viewer is None:
-            messages.info(request, _no_access_message(request.user, program))
-            return redirect("programs:sales")
-        return view(request, viewer, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            program = Program.current()
+            if program is None:
+                raise Http404("No program is published yet.")
+            viewer = get_viewer(request, program)
+            if viewer is None:
+                message = _no_access_message(request.user, program)
+                if no_access_template:
+                    return render(request, no_access_template, {"message": message}, status=403)
+                messages.info(request, message)
+                return redirect("programs:sales")
+            return view(request, viewer, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator(view) if view else decorator
 
 
 def _no_access_message(user, program) -> str:

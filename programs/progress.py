@@ -6,7 +6,7 @@ Built from a fixed number of queries however large the program is.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from lessons.models import Lesson
 
@@ -29,6 +29,10 @@ class WeekRow:
     @property
     def done_count(self) -> int:
         return sum(row.done for row in self.lessons)
+
+    @property
+    def has_exercises(self) -> bool:
+        return any(row.lesson.exercise_count for row in self.lessons)
 
     @property
     def is_complete(self) -> bool:
@@ -77,7 +81,7 @@ class Outline:
 
 
 def build_outline(viewer: Viewer) -> Outline:
-    ordered = Lesson.objects.order_by("position", "id")
+    ordered = Lesson.objects.annotate(exercise_count=Count("exercises")).order_by("position", "id")
     weeks = viewer.program.weeks.prefetch_related(Prefetch("lessons", queryset=ordered))
     done = viewer.completed_lesson_ids
     week_rows = [

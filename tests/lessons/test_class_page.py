@@ -1,8 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from lessons.models import validate_video_url
+from tests.factories import ExerciseFactory
 
 CAPTIONS = b"WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n"
 
@@ -46,3 +48,11 @@ def test_only_video_links_the_page_can_play_are_accepted():
     for bad in ["javascript:alert(1)", "//evil.example/x.mp4", "http://plain.example/a.mp4"]:
         with pytest.raises(ValidationError, match="YouTube or Vimeo"):
             validate_video_url(bad)
+
+
+def test_the_week_page_offers_a_pdf_only_when_the_week_has_exercises(client, alice, program):
+    client.force_login(alice)
+    week_page = reverse("programs:week", args=[1])
+    assert "exercises.pdf" not in client.get(week_page).content.decode()
+    ExerciseFactory(lesson=_week_one_lesson(program))
+    assert reverse("programs:week_pdf", args=[1]) in client.get(week_page).content.decode()
