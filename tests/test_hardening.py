@@ -113,3 +113,10 @@ def test_a_post_without_a_csrf_token_is_refused(alice, program):
     ]:
         assert client.post(url, {"done": "1"}).status_code == 403, url
     assert not lesson.completions.exists()
+
+
+def test_production_sends_hsts_over_https(client, settings, program):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = client.get(reverse("programs:sales"), secure=True)
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")

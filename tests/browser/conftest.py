@@ -19,6 +19,7 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+VIEWPORTS = {"phone": PHONE, "laptop": LAPTOP}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 
 
@@ -46,6 +47,28 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def site(live_server):
     return live_server.url
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(params=["phone", "laptop"])
+def viewport_page(request, browser, pytestconfig):
+    """A page on a phone and then on a laptop, where axe-core may run (it is injected as a
+    script, which the site's CSP would otherwise refuse). Saves a screenshot if the test fails,
+    as pytest-playwright does for its own `page`."""
+    context = browser.new_context(**VIEWPORTS[request.param], bypass_csp=True)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        folder = Path(pytestconfig.getoption("--output")) / re.sub(r"\W+", "-", request.node.name)
+        page.screenshot(path=folder / "test-failed.png", full_page=True)
+    context.close()
 
 
 def sign_in(page, site, email, password):

@@ -1,12 +1,11 @@
 """axe-core (WCAG 2.0/2.1/2.2 A and AA, target size included) finds nothing on our pages."""
 
-import pytest
+from django.conf import settings
+from django.urls import reverse
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, ExerciseFactory
 
-from .conftest import LAPTOP, PHONE, axe_violations, sign_in
-
-VIEWPORTS = {"phone": PHONE, "laptop": LAPTOP}
+from .conftest import axe_violations, sign_in
 
 SIGNED_OUT_PAGES = {
     "sales page": "/",
@@ -26,14 +25,8 @@ def _signed_in_pages(program):
         "open class": open_lesson.get_absolute_url(),
         "locked class": locked_lesson.get_absolute_url(),
         "settings": "/account/settings/",
+        "email preferences": "/account/emails/",
     }
-
-
-@pytest.fixture(params=sorted(VIEWPORTS))
-def viewport_page(request, browser):
-    context = browser.new_context(**VIEWPORTS[request.param], bypass_csp=True)
-    yield context.new_page()
-    context.close()
 
 
 def _check(page, site, pages):
@@ -53,6 +46,22 @@ def test_signed_out_pages_have_no_accessibility_violations(viewport_page, site, 
 def test_signed_in_pages_have_no_accessibility_violations(viewport_page, site, alice, program):
     sign_in(viewport_page, site, alice.email, PASSWORD)
     _check(viewport_page, site, _signed_in_pages(program))
+
+
+def test_the_pdf_no_access_and_unsubscribe_pages_have_no_violations(
+    viewport_page, site, dave, program
+):
+    lesson = program.lessons.filter(week__number=1).first()
+    ExerciseFactory(lesson=lesson)
+    sign_in(viewport_page, site, dave.email, PASSWORD)
+    _check(
+        viewport_page,
+        site,
+        {
+            "PDF without access": reverse("lessons:pdf", args=[lesson.slug]),
+            "unsubscribe": dave.unsubscribe_url.removeprefix(settings.SITE_URL),
+        },
+    )
 
 
 def test_the_code_entry_page_has_no_accessibility_violations(viewport_page, site, alice):

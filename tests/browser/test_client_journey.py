@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.factories import PASSWORD, ExerciseFactory
 
@@ -27,6 +28,24 @@ def test_a_client_watches_a_class_marks_it_done_and_sees_progress(page, site, al
     page.get_by_role("link", name="My program").first.click()
     expect(page.get_by_text("1 of 6 open classes done")).to_be_visible()
     expect(page.locator("progress")).to_have_attribute("value", "17")
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_client_downloads_the_foot_and_ankle_exercise_pdf(page, site, alice, program):
+    foot = program.lessons.get(title="Foot & Ankle class")
+    for position, name in enumerate(["Toe spreads", "Short foot", "Calf raises"]):
+        ExerciseFactory(lesson=foot, name=name, position=position)
+    sign_in(page, site, alice.email, PASSWORD)
+    page.get_by_role("link", name="Foot & Ankle class").click()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download exercises (PDF)").click()
+
+    download = download_info.value
+    assert download.suggested_filename == f"{foot.slug}-exercises.pdf"
+    pdf = PdfReader(download.path())
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert text.index("Toe spreads") < text.index("Short foot") < text.index("Calf raises")
 
 
 @pytest.mark.browser_context_args(**PHONE)

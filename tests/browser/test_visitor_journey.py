@@ -9,7 +9,7 @@ from tests.billing.conftest import stripe_server  # noqa: F401 - the fixture, sh
 from tests.billing.stripe_server import deliver_over_http
 from tests.factories import PASSWORD
 
-from .conftest import PHONE, last_code_sent_to
+from .conftest import PHONE, axe_violations, last_code_sent_to
 
 NEW_EMAIL = "erin@example.com"
 
@@ -20,10 +20,8 @@ def checkout_server(stripe_server, live_server):  # noqa: F811
     return stripe_server
 
 
-@pytest.mark.browser_context_args(**PHONE)
-def test_a_visitor_on_a_phone_enrols_pays_and_lands_on_week_one(
-    page, site, program, checkout_server
-):
+def test_a_visitor_enrols_pays_and_lands_on_week_one(viewport_page, site, program, checkout_server):
+    page = viewport_page
     page.goto(site)
     page.get_by_role("link", name="Enrol now").first.click()
     page.get_by_role("link", name="Create my account").click()
@@ -40,6 +38,7 @@ def test_a_visitor_on_a_phone_enrols_pays_and_lands_on_week_one(
     page.get_by_role("button", name="Pay").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("You’re in")
+    assert axe_violations(page) == []
     page.get_by_role("link", name="My program").first.click()
     expect(page.get_by_role("link", name="Week 1:")).to_be_visible()
     week_two = page.locator(".week-card").nth(1)
