@@ -26,7 +26,10 @@ WORK = Path(tempfile.mkdtemp(prefix="healhips-bench-"))
 ENV = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "127.0.0.1",
+    "ALLOWED_HOSTS": "127.0.0.1,testserver",
+    # Production's cache and broker; nothing consumes this queue, the script empties it.
+    "REDIS_URL": "redis://127.0.0.1:6379/2",
+    "CELERY_QUEUE": "bench-http",
     "SECURE_SSL_REDIRECT": "false",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
     "CONN_MAX_AGE": "60",
@@ -36,7 +39,6 @@ ENV = {
     "LOG_LEVEL": "WARNING",
 }
 os.environ.update(ENV)
-os.environ.pop("REDIS_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "healhips.settings")
 sys.path.insert(0, str(ROOT))
 
@@ -183,6 +185,9 @@ def main():
     for name in counts["small"]:
         print(f"| {name} | {counts['small'][name]} | {counts['large'][name]} |")
     shutil.rmtree(WORK, ignore_errors=True)
+    import redis
+
+    redis.Redis.from_url(ENV["REDIS_URL"]).delete(ENV["CELERY_QUEUE"])
 
 
 if __name__ == "__main__":

@@ -132,7 +132,8 @@ ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Heal Your Hips] "
 
 # CACHES (allauth's rate limits live here: shared between processes when Redis is configured)
-REDIS_URL = env.str("REDIS_URL", default="")
+# Production needs Redis: without it beat's sweep has no broker and no unlock email goes out.
+REDIS_URL = _required_in_production("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -1,8 +1,8 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
+
+from lessons.views import media_file
 
 from .views import healthz
 
@@ -20,6 +20,6 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
-    # Exercise images and captions. PDFs live in private storage and have no URL here.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Exercise pictures and captions, checked against their class; PDFs have no URL here.
+    path("media/<path:path>", media_file, name="media"),
 ]

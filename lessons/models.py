@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from lib.images import resized_copy, validate_image_upload
-from programs.models import Enrollment, Program, Week
+from programs.models import Program, Week
 
 YOUTUBE_ID = re.compile(
     r"^https://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?v=|embed/|shorts/)|youtu\.be/)"
@@ -27,30 +27,16 @@ def validate_video_url(url: str):
         raise ValidationError(
             "Use a YouTube or Vimeo link, or a link to a video file ending in "
             + ", ".join(VIDEO_FILE_SUFFIXES)
-            + " (for example from your file host or /media/).",
+            + " on your video host (https://…).",
             code="unsupported_video",
         )
 
 
 def _is_video_file(url: str) -> bool:
-    return (url.startswith(("https://", "/")) and not url.startswith("//")) and url.split("?")[
-        0
-    ].lower().endswith(VIDEO_FILE_SUFFIXES)
-
-
-class LessonQuerySet(models.QuerySet):
-    def open_for(self, enrollment: Enrollment | None, at=None):
-        """Lessons the enrolment may open at `at`: bonus lessons always, week lessons once their
-        week is open. `None` stands for staff, who see everything."""
-        if enrollment is None:
-            return self
-        return self.filter(
-            Q(week__isnull=True) | Q(week__number__lte=enrollment.open_week_limit(at))
-        )
-
-    def in_program_order(self):
-        """Weeks in order, then bonus lessons; by position inside each."""
-        return self.order_by(models.F("week__number").asc(nulls_last=True), "position", "id")
+    """A video file on an https host, or one shipped with the site (the demo clip)."""
+    return url.startswith(("https://", "/static/")) and (
+        url.split("?")[0].lower().endswith(VIDEO_FILE_SUFFIXES)
+    )
 
 
 class Lesson(models.Model):
@@ -74,7 +60,7 @@ class Lesson(models.Model):
         max_length=500,
         blank=True,
         validators=[validate_video_url],
-        help_text="A YouTube or Vimeo link, or a link to an .mp4/.webm file.",
+        help_text="A YouTube or Vimeo link, or an https:// link to an .mp4/.webm file.",
     )
     captions = models.FileField(
         upload_to="captions/",
@@ -87,8 +73,6 @@ class Lesson(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = LessonQuerySet.as_manager()
-
     class Meta:
         ordering = ["week__number", "position", "id"]
         verbose_name = "class"
@@ -97,12 +81,27 @@ class Lesson(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A class added on its week's admin page takes the week's program.
+        if self.week_id and not self.program_id:
+            self.program_id = self.week.program_id
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("lessons:detail", args=[self.slug])
 
     def clean(self):
         if self.week_id and self.program_id and self.week.program_id != self.program_id:
             raise ValidationError({"week": "This week belongs to another program."})
+
+    @classmethod
+    def owning_file(cls, name: str):
+        """The class a stored picture or captions file belongs to, or None."""
+        return (
+            cls.objects.select_related("week")
+            .filter(Q(captions=name) | Q(exercises__image=name) | Q(exercises__thumbnail=name))
+            .first()
+        )
 
     @property
     def is_bonus(self) -> bool:
@@ -254,6 +253,15 @@ class ExercisePdfQuerySet(models.QuerySet):
         return self.filter(lesson=sheet.lesson, week=sheet.week).exclude(
             content_hash=sheet.content_hash
         )
+
+    def refresh(self, sheet, *, rerender=False) -> bool:
+        """Store the sheet's current PDF, if it has exercises, and delete its older renditions
+        (their files go once the transaction commits). Returns whether there is a current PDF."""
+        has_pdf = sheet.has_exercises
+        if has_pdf:
+            self.current(sheet, rerender=rerender)
+        self.superseded(sheet).delete()
+        return has_pdf
 
 
 class ExercisePdf(models.Model):

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -9,9 +10,12 @@ from programs.models import Week
 from .models import Completion, ExercisePdf, Lesson
 from .sheets import ExerciseSheet
 
+# Files and downloads say why they are refused, where a page would redirect to the sales page.
+NO_ACCESS_TEMPLATE = "lessons/no_access.html"
+
 
 def _get_lesson_for_viewer(viewer, slug):
-    """The lesson if the viewer may open it now; None if it exists but is still locked."""
+    """The lesson (404 if there is none) and whether the viewer may open it now."""
     lesson = get_object_or_404(
         Lesson.objects.select_related("week", "program"), slug=slug, program=viewer.program
     )
@@ -56,7 +60,7 @@ def toggle_done(request, viewer, slug):
 
 
 @require_safe
-@member_required(no_access_template="lessons/pdf_no_access.html")
+@member_required(no_access_template=NO_ACCESS_TEMPLATE)
 def lesson_pdf(request, viewer, slug):
     lesson, can_open = _get_lesson_for_viewer(viewer, slug)
     if not can_open:
@@ -65,7 +69,7 @@ def lesson_pdf(request, viewer, slug):
 
 
 @require_safe
-@member_required(no_access_template="lessons/pdf_no_access.html")
+@member_required(no_access_template=NO_ACCESS_TEMPLATE)
 def week_pdf(request, viewer, number):
     week = get_object_or_404(
         Week.objects.select_related("program"), program=viewer.program, number=number
@@ -84,4 +88,19 @@ def _pdf_download(sheet):
     )
     # The file is personal to enrolled clients: no shared cache may keep it.
     response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_safe
+@member_required(no_access_template=NO_ACCESS_TEMPLATE)
+def media_file(request, viewer, path):
+    """An exercise picture or a captions file, for those who may open its class (staff always,
+    whatever day they preview). Anything else under /media/ does not exist."""
+    lesson = Lesson.owning_file(path)
+    if lesson is None or not (request.user.is_staff or viewer.can_open(lesson)):
+        raise Http404("No such file.")
+    if not default_storage.exists(path):
+        raise Http404("No such file.")
+    response = FileResponse(default_storage.open(path))
+    response["Cache-Control"] = "private, max-age=86400"
     return response

@@ -10,7 +10,6 @@ from functools import cached_property, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -51,9 +50,6 @@ class Viewer:
 
     def opens_at(self, number: int) -> dt.datetime | None:
         return None if self.enrollment is None else self.enrollment.week_opens_at(number)
-
-    def open_lessons(self):
-        return Lesson.objects.filter(program=self.program).open_for(self.enrollment, self.at)
 
     @cached_property
     def completed_lesson_ids(self) -> set[int]:
@@ -98,9 +94,7 @@ def member_required(view=None, *, no_access_template=None):
         @wraps(view)
         @login_required
         def wrapper(request, *args, **kwargs):
-            program = Program.current()
-            if program is None:
-                raise Http404("No program is published yet.")
+            program = Program.current_or_404()
             viewer = get_viewer(request, program)
             if viewer is None:
                 message = _no_access_message(request.user, program)

@@ -1,4 +1,5 @@
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
@@ -66,6 +67,25 @@ class WeekAdmin(admin.ModelAdmin):
         return obj.class_count
 
 
+class EnrollmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        fields = ["user", "program", "starts_on", "source", "unlocked_all"]
+
+    def clean(self):
+        cleaned = super().clean()
+        user, program = cleaned.get("user"), cleaned.get("program")
+        if self.instance.pk is None and user and program:
+            existing = Enrollment.objects.current().filter(user=user, program=program).first()
+            if existing is not None:
+                raise forms.ValidationError(
+                    f"{user} already has an enrolment in this program "
+                    f"({existing.get_status_display().lower()}). Open it to change the start "
+                    "date, or select it in the list to restore access or unlock every week."
+                )
+        return cleaned
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
     list_display = [
@@ -85,9 +105,13 @@ class EnrollmentAdmin(admin.ModelAdmin):
     actions = ["unlock_all", "revoke", "restore"]
     fields = ["user", "program", "starts_on", "source", "status", "unlocked_all", "ended_at"]
 
+    form = EnrollmentAdminForm
+
     def get_readonly_fields(self, request, obj=None):
-        # Access is granted and taken away through the actions, which keep the rules.
-        return ["status", "ended_at"] if obj is None else ["user", "program", "status", "ended_at"]
+        # Access is changed through the actions, which go through programs.services.
+        if obj is None:
+            return ["status", "ended_at"]
+        return ["user", "program", "status", "unlocked_all", "ended_at"]
 
     def get_changeform_initial_data(self, request):
         return {"source": Enrollment.Source.COMP, "program": Program.current()}
@@ -96,12 +120,12 @@ class EnrollmentAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        enrollment, created = services.enroll(
+        enrollment, _ = services.enroll(
             obj.user, obj.program, source=obj.source, starts_on=obj.starts_on
         )
+        if obj.unlocked_all:
+            services.unlock_everything(enrollment)
         obj.pk = enrollment.pk
-        if not created:
-            messages.warning(request, f"{obj.user} already had access; nothing new was created.")
 
     @admin.action(description="Unlock every week for the selected clients")
     def unlock_all(self, request, queryset):

@@ -4,6 +4,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,6 +59,13 @@ class Program(models.Model):
     def current(cls):
         """The program this site sells. The site runs one program; the data model allows more."""
         return cls.objects.published().first()
+
+    @classmethod
+    def current_or_404(cls):
+        program = cls.current()
+        if program is None:
+            raise Http404("No program is published yet.")
+        return program
 
     @property
     def price_display(self) -> str:
@@ -176,10 +184,6 @@ class Enrollment(models.Model):
 
     def is_week_open(self, number: int, at: dt.datetime | None = None) -> bool:
         return number <= self.open_week_limit(at)
-
-    def day_of_program(self, at: dt.datetime | None = None) -> int:
-        local_date = (at or timezone.now()).astimezone(self.zone).date()
-        return (local_date - self.starts_on).days + 1
 
 
 class NoticeQuerySet(models.QuerySet):

@@ -13,9 +13,7 @@ from .progress import build_outline
 
 
 def sales(request):
-    program = Program.current()
-    if program is None:
-        raise Http404("No program is published yet.")
+    program = Program.current_or_404()
     viewer = get_viewer(request, program) if request.user.is_authenticated else None
     context = {
         "program": program,

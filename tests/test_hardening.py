@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "CSRF_TRUSTED_ORIGINS": "https://healyourhips.example",
     "SITE_URL": "https://healyourhips.example",
     "EMAIL_URL": "smtp+tls://user:secret@smtp.example.com:587",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
     "STRIPE_SECRET_KEY": "sk_live_example",
     "STRIPE_WEBHOOK_SECRET": "whsec_example",
 }
@@ -42,7 +43,7 @@ def test_the_documented_production_environment_passes_the_deploy_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"])
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = {**PRODUCTION_ENV, missing: ""}
     result = _manage("check", env=env)

@@ -1,7 +1,11 @@
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from lessons.models import validate_video_url
 from tests.factories import ExerciseFactory
@@ -42,10 +46,11 @@ def test_only_video_links_the_page_can_play_are_accepted():
         "https://youtu.be/dQw4w9WgXcQ",
         "https://vimeo.com/123456789",
         "https://cdn.example.com/classes/week-1.mp4",
-        "/media/videos/week-1.webm",
+        "/static/video/demo-class.webm",
     ]:
         validate_video_url(good)
-    for bad in ["javascript:alert(1)", "//evil.example/x.mp4", "http://plain.example/a.mp4"]:
+    bad_links = ["javascript:alert(1)", "//evil.example/x.mp4", "http://plain.example/a.mp4"]
+    for bad in [*bad_links, "/media/week-1.mp4"]:
         with pytest.raises(ValidationError, match="YouTube or Vimeo"):
             validate_video_url(bad)
 
@@ -56,3 +61,58 @@ def test_the_week_page_offers_a_pdf_only_when_the_week_has_exercises(client, ali
     assert "exercises.pdf" not in client.get(week_page).content.decode()
     ExerciseFactory(lesson=_week_one_lesson(program))
     assert reverse("programs:week_pdf", args=[1]) in client.get(week_page).content.decode()
+
+
+@pytest.fixture
+def pictured_lessons(program):
+    """A week-1 and a week-3 class, each with an exercise picture and captions."""
+    lessons = {}
+    for number in (1, 3):
+        lesson = program.lessons.filter(week__number=number).first()
+        lesson.captions.save(f"week-{number}.vtt", ContentFile(CAPTIONS))
+        exercise = ExerciseFactory(lesson=lesson, image_alt="A person on a mat")
+        exercise.image = SimpleUploadedFile(f"w{number}.png", _png(), content_type="image/png")
+        exercise.save()
+        lessons[number] = (lesson, exercise)
+    return lessons
+
+
+def _png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#1e6b5c").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _file_urls(lesson, exercise):
+    return [lesson.captions.url, exercise.image.url, exercise.thumbnail.url]
+
+
+def test_pictures_and_captions_of_an_open_class_are_served_to_its_client(
+    client, alice, pictured_lessons
+):
+    client.force_login(alice)
+    for url in _file_urls(*pictured_lessons[1]):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "private, max-age=86400"
+
+
+def test_pictures_and_captions_of_a_locked_class_are_not_served(
+    client, alice, dave, pictured_lessons
+):
+    locked = _file_urls(*pictured_lessons[3])
+    for url in locked:
+        assert client.get(url)["Location"].startswith(reverse("account_login"))
+    client.force_login(dave)
+    assert all(client.get(url).status_code == 403 for url in locked)
+    client.force_login(alice)
+    assert all(client.get(url).status_code == 404 for url in locked)
+
+
+def test_staff_get_every_picture_and_unknown_media_paths_do_not_exist(
+    client, instructor, pictured_lessons
+):
+    client.force_login(instructor)
+    assert all(client.get(url).status_code == 200 for url in _file_urls(*pictured_lessons[3]))
+    assert client.get("/media/../healhips/settings.py").status_code == 404
+    assert client.get("/media/exercises/none.webp").status_code == 404

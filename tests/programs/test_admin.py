@@ -3,6 +3,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from lessons.models import Lesson
+from programs import services
 from programs.models import Enrollment
 from tests.factories import UserFactory
 
@@ -54,20 +56,80 @@ def test_revoking_from_the_admin_takes_access_away_at_once(client, instructor, a
     assert client.get(reverse("programs:dashboard")).status_code == 302
 
 
-def test_comping_a_client_who_already_has_access_creates_nothing(client, instructor, alice):
+def test_comping_a_client_who_already_has_an_enrolment_is_refused_clearly(
+    client, instructor, alice
+):
+    enrollment = alice.enrollments.get()
+    services.end_access(enrollment, Enrollment.Status.SUSPENDED)
     client.force_login(instructor)
     response = client.post(
         reverse("admin:programs_enrollment_add"),
         {
             "user": alice.pk,
-            "program": alice.enrollments.get().program_id,
+            "program": enrollment.program_id,
             "starts_on": "2026-01-05",
             "source": "comp",
         },
-        follow=True,
     )
-    assert "already had access; nothing new was created" in response.content.decode()
+    assert "already has an enrolment in this program (suspended" in response.content.decode()
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.SUSPENDED
     assert alice.enrollments.count() == 1
+
+
+def test_comping_with_everything_unlocked_opens_every_week(client, instructor, program, dave):
+    client.force_login(instructor)
+    client.post(
+        reverse("admin:programs_enrollment_add"),
+        {
+            "user": dave.pk,
+            "program": program.pk,
+            "starts_on": "2026-01-05",
+            "source": "comp",
+            "unlocked_all": "on",
+        },
+    )
+    assert Enrollment.objects.get(user=dave).unlocked_all
+
+
+def test_the_instructor_adds_a_class_on_its_weeks_admin_page(client, instructor, program):
+    week = program.weeks.get(number=1)
+    client.force_login(instructor)
+    page = client.get(reverse("admin:programs_week_change", args=[week.pk]))
+    form = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if value is not None
+    }
+    inline = page.context["inline_admin_formsets"][0].formset
+    data = {**form, "program": program.pk}
+    data.update(
+        {
+            f"{inline.prefix}-TOTAL_FORMS": str(inline.total_form_count() + 1),
+            f"{inline.prefix}-INITIAL_FORMS": str(inline.initial_form_count()),
+        }
+    )
+    for index, lesson_form in enumerate(inline.initial_forms):
+        for field in ["id", "position", "title", "slug", "duration_minutes"]:
+            value = lesson_form.initial.get(field, lesson_form.instance.pk if field == "id" else "")
+            data[f"{inline.prefix}-{index}-{field}"] = value
+        data[f"{inline.prefix}-{index}-week"] = week.pk
+    new = inline.total_form_count()
+    data.update(
+        {
+            f"{inline.prefix}-{new}-position": "9",
+            f"{inline.prefix}-{new}-title": "Hip hinge basics",
+            f"{inline.prefix}-{new}-slug": "hip-hinge-basics",
+            f"{inline.prefix}-{new}-duration_minutes": "15",
+            f"{inline.prefix}-{new}-week": week.pk,
+        }
+    )
+
+    response = client.post(reverse("admin:programs_week_change", args=[week.pk]), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    lesson = Lesson.objects.get(slug="hip-hinge-basics")
+    assert lesson.week == week and lesson.program == program
 
 
 def test_create_instructor_makes_a_staff_account_that_is_not_superuser(db):
@@ -87,3 +149,45 @@ def test_clients_cannot_open_the_admin(client, alice):
 def test_users_sign_in_with_email_and_have_no_username(db):
     user = UserFactory(email="Someone@Example.com")
     assert not hasattr(user, "username") or user.username is None
+
+
+def test_an_instructor_cannot_make_anyone_staff_or_superuser(client, instructor, dave):
+    client.force_login(instructor)
+    url = reverse("admin:accounts_user_change", args=[dave.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    client.post(
+        url,
+        {
+            "email": dave.email,
+            "first_name": "David",
+            "last_name": "",
+            "time_zone": "America/New_York",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+        },
+    )
+    dave.refresh_from_db()
+    assert dave.first_name == "David"
+    assert not dave.is_staff and not dave.is_superuser
+    client.post(reverse("admin:accounts_user_change", args=[instructor.pk]), {"is_superuser": "on"})
+    instructor.refresh_from_db()
+    assert not instructor.is_superuser
+
+
+def test_an_instructor_cannot_change_another_staff_account_or_any_password(
+    client, instructor, dave
+):
+    boss = User.objects.create_superuser("owner@example.com", "owner-password-1")
+    client.force_login(instructor)
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[boss.pk]), {"email": "me@evil.example"}
+    )
+    assert response.status_code == 403
+    boss.refresh_from_db()
+    assert boss.email == "owner@example.com"
+    password_url = reverse("admin:auth_user_password_change", args=[dave.pk])
+    assert client.get(password_url).status_code == 403
