@@ -62,8 +62,9 @@ bench: install
 	  echo "Run on $$(date -u +%Y-%m-%d), $$(nproc) cores, $$(uname -m), Python $$($(BIN)/python -V | cut -d' ' -f2)."; echo; \
 	  $(BIN)/python bench/bench_http.py && echo && \
 	  $(BIN)/python bench/bench_pdf.py && echo && \
-	  $(BIN)/python bench/bench_emails.py; } | tee bench/results.md.tmp
+	  $(BIN)/python bench/bench_emails.py; } > bench/results.md.tmp
 	mv bench/results.md.tmp bench/results.md
+	@cat bench/results.md
 
 clean:
 	rm -rf $(VENV) var/

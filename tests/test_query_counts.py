@@ -8,7 +8,7 @@ from programs import services
 from tests.factories import UserFactory, build_program, enroll_days_ago
 
 # Measured: see the closing note of the program-site issue. A bound, not a target.
-MAX_QUERIES = {"programs:dashboard": 8, "programs:week": 8, "lessons:detail": 8}
+MAX_QUERIES = {"programs:dashboard": 7, "programs:week": 7, "lessons:detail": 7}
 
 
 def _pages(program):
