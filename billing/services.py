@@ -40,25 +40,30 @@ CHARGE_EVENTS = ("charge.refunded", "charge.dispute.created")
 def start_checkout(user, program, *, success_url: str, cancel_url: str) -> str:
     """Write a pending order, create its Checkout Session, and return the URL to send the client to.
 
-    The user's row is locked, so a double click cannot create two sessions; a session the client
-    left open is offered again rather than a second one they could also pay.
+    The user's row is locked, so a double click cannot create two sessions. A session the client
+    left open is offered again rather than a second one they could also pay, and a client whose
+    session is complete but not yet settled (a payment still processing) is sent to its success
+    page instead of a new checkout.
     """
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     client = stripe_api.client()
-    waiting = (
-        Order.objects.filter(
-            user=user,
-            program=program,
-            status=Order.Status.PENDING,
-            created_at__gte=timezone.now() - REUSE_SESSION_FOR,
-        )
-        .exclude(stripe_session_id=None)
-        .first()
+    fresh_since = timezone.now() - REUSE_SESSION_FOR
+    # Every pending order is looked at, whatever its age: a delayed payment (a bank debit) keeps
+    # its completed session processing for days. A complete session wins over an open one, which
+    # the client could otherwise pay as well.
+    pending = Order.objects.filter(user=user, program=program, status=Order.Status.PENDING).exclude(
+        stripe_session_id=None
     )
-    if waiting is not None:
+    open_url = None
+    for waiting in pending:
         session = client.v1.checkout.sessions.retrieve(waiting.stripe_session_id)
-        if session.status == "open":
-            return session.url
+        if session.status == "complete":
+            # Paid or still processing: its success page settles the order and says which.
+            return success_url.replace("{CHECKOUT_SESSION_ID}", session.id)
+        if session.status == "open" and waiting.created_at >= fresh_since and open_url is None:
+            open_url = session.url
+    if open_url is not None:
+        return open_url
     order = Order.objects.create(
         user=user, program=program, amount_total=program.price_amount, currency=program.currency
     )
@@ -149,7 +154,10 @@ def _settle(order: Order, session, intent, charge) -> None:
     elif session.status == "expired":
         order.status = Order.Status.ABANDONED
         order.save(update_fields=["status"])
-        _email_client(order, "billing-checkout-expired")
+        # No "your place is still waiting" for a client who enrolled through another session.
+        enrolled = Enrollment.objects.current().filter(user=order.user, program=order.program)
+        if not enrolled.exists():
+            _email_client(order, "billing-checkout-expired")
     elif session.status == "complete" and getattr(intent, "status", None) in (
         "requires_payment_method",
         "canceled",

@@ -1,3 +1,7 @@
+import datetime as dt
+
+from django.utils import timezone
+
 from billing.models import Order
 from programs.models import Enrollment
 from tests.factories import enroll_days_ago
@@ -158,3 +162,69 @@ def test_cancelling_checkout_says_no_payment_was_taken(stripe_server, checkout, 
 
     assert "Checkout was cancelled, and no payment was taken." in response.text
     assert Order.objects.get().status == Order.Status.PENDING
+
+
+def age(order, hours):
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - dt.timedelta(hours=hours))
+
+
+def test_a_client_whose_delayed_payment_is_processing_is_shown_it_rather_than_a_second_checkout(
+    stripe_server, checkout, dave_client
+):
+    stripe_server.pay(checkout["id"], delayed=True)
+
+    response = dave_client.post("/billing/enrol/")
+
+    assert response.status_code == 303
+    assert response["Location"] == (
+        f"http://testserver/billing/checkout/success/?session_id={checkout['id']}"
+    )
+    assert len(stripe_server.sessions) == 1
+    assert Order.objects.get().status == Order.Status.PENDING
+    assert "Your payment is processing" in dave_client.get(response["Location"]).text
+
+
+def test_a_payment_processing_for_days_still_stops_a_second_checkout(
+    stripe_server, checkout, dave_client
+):
+    stripe_server.pay(checkout["id"], delayed=True)
+    age(Order.objects.get(), hours=24 * 4)
+
+    response = dave_client.post("/billing/enrol/")
+
+    assert response["Location"].endswith(f"?session_id={checkout['id']}")
+    assert len(stripe_server.sessions) == 1
+    assert Order.objects.count() == 1
+
+
+def test_a_processing_payment_wins_over_a_newer_open_checkout(
+    stripe_server, checkout, dave, dave_client, program
+):
+    stripe_server.pay(checkout["id"], delayed=True)
+    age(Order.objects.get(), hours=30)
+    # Left by the code before the fix: a second checkout opened while the first was processing.
+    newer = stripe_server.create_session(stripe_server.session_params[checkout["id"]])
+    Order.objects.create(
+        user=dave,
+        program=program,
+        amount_total=14900,
+        currency="usd",
+        stripe_session_id=newer["id"],
+    )
+
+    response = dave_client.post("/billing/enrol/")
+
+    assert response["Location"].endswith(f"?session_id={checkout['id']}")
+    assert len(stripe_server.sessions) == 2
+
+
+def test_an_open_checkout_older_than_a_day_is_not_offered_again(
+    stripe_server, checkout, dave_client
+):
+    age(Order.objects.get(), hours=23.5)
+
+    response = dave_client.post("/billing/enrol/")
+
+    assert response["Location"] != checkout["url"]
+    assert len(stripe_server.sessions) == 2
+    assert Order.objects.filter(status=Order.Status.PENDING).count() == 2

@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django.core import mail
+from django.utils import timezone
 
 from billing.models import Order
 from billing.services import fulfil_checkout
@@ -198,3 +201,22 @@ def test_the_success_page_is_only_for_the_buyer(stripe_server, checkout, alice, 
 
     assert response.status_code == 404
     assert Order.objects.get().status == Order.Status.PENDING
+
+
+def test_an_expired_checkout_sends_no_invitation_to_a_client_who_enrolled_through_another(
+    stripe_server, checkout, dave, dave_client, client, django_capture_on_commit_callbacks
+):
+    # A day later the first session is stale, so Enrol opens a second one, which Dave pays.
+    Order.objects.update(created_at=timezone.now() - dt.timedelta(hours=23, minutes=30))
+    second = dave_client.post("/billing/enrol/")["Location"].rsplit("/", 1)[-1]
+    stripe_server.pay(second)
+    stripe_server.expire(checkout["id"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = stripe_server.deliver_outbox(client)
+
+    assert [r.status_code for r in responses] == [200, 200]
+    assert Order.objects.get(stripe_session_id=second).status == Order.Status.PAID
+    assert Order.objects.get(stripe_session_id=checkout["id"]).status == Order.Status.ABANDONED
+    assert Enrollment.objects.with_access().filter(user=dave).exists()
+    assert not [m for m in billing_mail() if m.subject.startswith("Your place")]
