@@ -215,7 +215,7 @@ class Notice(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Not sent (unsubscribed or no access)"
+        SKIPPED = "skipped", "Not sent (unsubscribed, no access, or no such week)"
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="notices")
     week = models.PositiveSmallIntegerField()

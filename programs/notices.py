@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +41,10 @@ TEMPLATES = {
 }
 
 
+class WeekMissing(Exception):
+    """The notice announces a week the program does not have: deleted, or a gap in the numbers."""
+
+
 class Due(NamedTuple):
     enrollment_id: int
     email: str
@@ -48,8 +52,13 @@ class Due(NamedTuple):
     kind: str
 
 
-def due_notice(enrollment: Enrollment, told: int, week_count: int, at: dt.datetime):
+def due_notice(enrollment: Enrollment, told: int, last_week: int, at: dt.datetime):
     """The one email `enrollment` is owed at `at`, having been told about weeks 1..`told`.
+
+    `last_week` is the highest week number of the program, not the number of weeks: numbers may
+    have gaps (a week deleted), and the program is only complete after its last week. A number
+    in a gap gets its notice too (sent as skipped, see `deliver`), which records how far the
+    client has been told.
 
     The decision is the unlock rule itself (`open_week_limit`). A jump of more than one week (start
     date moved back, "unlock all", access restored after a pause) is one summary, never a burst of
@@ -57,25 +66,25 @@ def due_notice(enrollment: Enrollment, told: int, week_count: int, at: dt.dateti
     that is still the calendar date, so the congratulations do not follow the summary at once.
     """
     limit = enrollment.open_week_limit(at)
-    finished = limit > week_count and (
-        not enrollment.unlocked_all or at >= enrollment.week_opens_at(week_count + 1)
+    finished = limit > last_week and (
+        not enrollment.unlocked_all or at >= enrollment.week_opens_at(last_week + 1)
     )
-    target = week_count + 1 if finished else min(limit, week_count)
+    target = last_week + 1 if finished else min(limit, last_week)
     if target <= told:
         return None
     if target > told + 1:
         kind = Notice.Kind.SUMMARY
     elif target == 1:
         kind = Notice.Kind.WELCOME
-    elif target == week_count + 1:
+    elif target == last_week + 1:
         kind = Notice.Kind.COMPLETE
     else:
         kind = Notice.Kind.WEEK
     return Due(enrollment.pk, enrollment.user.email, target, kind)
 
 
-def _last_week_opened_by(program: Program, week_count: int, at: dt.datetime) -> Case:
-    """The last week (week_count + 1: the program complete) that can have opened by `at` for a
+def _last_week_opened_by(program: Program, last_week: int, at: dt.datetime) -> Case:
+    """The last week (last_week + 1: the program complete) that can have opened by `at` for a
     given start date: a coarse SQL bound, as if every client lived at UTC+14 and weeks opened at
     midnight. It only keeps the sweep from reading every enrolment; `due_notice` decides.
     """
@@ -84,21 +93,21 @@ def _last_week_opened_by(program: Program, week_count: int, at: dt.datetime) -> 
     return Case(
         *[
             When(starts_on__gt=latest_local_date - interval * week, then=Value(week))
-            for week in range(week_count + 1)
+            for week in range(last_week + 1)
         ],
-        default=Value(week_count + 1),
+        default=Value(last_week + 1),
     )
 
 
-def _candidates(program: Program, week_count: int, at: dt.datetime):
+def _candidates(program: Program, last_week: int, at: dt.datetime):
     last_told = Notice.objects.filter(enrollment=OuterRef("pk")).order_by("-week").values("week")
     return (
         Enrollment.objects.with_access()
         .filter(program=program, user__wants_program_emails=True)
         .annotate(told=Coalesce(Subquery(last_told[:1]), 0))
         .filter(
-            Q(told__lt=_last_week_opened_by(program, week_count, at))
-            | Q(unlocked_all=True, told__lte=week_count)
+            Q(told__lt=_last_week_opened_by(program, last_week, at))
+            | Q(unlocked_all=True, told__lte=last_week)
         )
         .select_related("user", "program")
         .order_by("pk")
@@ -116,19 +125,20 @@ def sweep(at: dt.datetime | None = None, *, dry_run=False, batch_size=BATCH_SIZE
     if not dry_run:
         requeue_stale(at)
     recorded = []
-    for program in Program.objects.annotate(week_count=Count("weeks")).order_by("pk"):
+    programs = Program.objects.annotate(last_week=Coalesce(Max("weeks__number"), 0))
+    for program in programs.order_by("pk"):
         after_pk = 0
         while after_pk is not None:
             with transaction.atomic():
                 if not dry_run:
                     Program.objects.select_for_update().get(pk=program.pk)
-                candidates = _candidates(program, program.week_count, at)
+                candidates = _candidates(program, program.last_week, at)
                 batch = list(candidates.filter(pk__gt=after_pk)[:batch_size])
                 after_pk = batch[-1].pk if len(batch) == batch_size else None
                 due = [
                     notice
                     for enrollment in batch
-                    if (notice := due_notice(enrollment, enrollment.told, program.week_count, at))
+                    if (notice := due_notice(enrollment, enrollment.told, program.last_week, at))
                 ]
                 if not dry_run:
                     _record(due, at)
@@ -164,10 +174,10 @@ def welcome(enrollment: Enrollment) -> Notice:
     It tells about every week already open (a start date in the past), so the sweep does not
     follow it with a summary.
     """
-    week_count = enrollment.program.weeks.count()
+    last_week = enrollment.program.weeks.aggregate(last=Max("number"))["last"] or 0
     notice = Notice.objects.create(
         enrollment=enrollment,
-        week=max(1, min(enrollment.open_week_limit(), week_count)),
+        week=max(1, min(enrollment.open_week_limit(), last_week)),
         kind=Notice.Kind.WELCOME,
     )
     _enqueue_on_commit([notice.pk])
@@ -231,17 +241,26 @@ def deliver(notice_id: int) -> int | None:
         _finish(notice, Notice.State.SKIPPED)
         return None
     try:
-        build_notice_email(notice).send()
+        message = build_notice_email(notice)
+    except WeekMissing as exc:
+        # Nothing to announce, and trying again would not change that. The row still records
+        # that the client was told this far, so the sweep moves on to the next week.
+        _finish(notice, Notice.State.SKIPPED, error=str(exc))
+        return None
+    try:
+        message.send()
     except (smtplib.SMTPException, OSError) as exc:
         return _failed_attempt(notice, f"{type(exc).__name__}: {exc}")
     _finish(notice, Notice.State.SENT)
     return None
 
 
-def _finish(notice: Notice, state: str) -> None:
+def _finish(notice: Notice, state: str, *, error: str | None = None) -> None:
     now = timezone.now()
+    # An earlier attempt's error is kept unless there is a new one to say why.
+    changes = {} if error is None else {"last_error": error}
     finished = Notice.objects.filter(pk=notice.pk, state=Notice.State.SENDING).update(
-        state=state, sent_at=now if state == Notice.State.SENT else None, updated_at=now
+        state=state, sent_at=now if state == Notice.State.SENT else None, updated_at=now, **changes
     )
     if finished != 1:
         log.warning("Notice %s was taken back by a sweep while it was being sent", notice.pk)
@@ -259,9 +278,12 @@ def _failed_attempt(notice: Notice, error: str) -> int | None:
 
 
 def build_notice_email(notice: Notice):
+    """The notice's email. Weeks are found by number, which may have gaps: raises `WeekMissing`
+    for a week-open notice whose week is not there."""
     enrollment = notice.enrollment
     user, program = enrollment.user, enrollment.program
-    weeks = list(program.weeks.all())
+    weeks = list(program.weeks.order_by("number"))
+    open_weeks = [week for week in weeks if week.number <= notice.week]
     bonus = list(Lesson.objects.filter(program=program, week__isnull=True).order_by("position"))
     context = {
         "notice": notice,
@@ -276,14 +298,19 @@ def build_notice_email(notice: Notice):
     if notice.kind == Notice.Kind.WELCOME:
         context["week_one_opens"] = enrollment.week_opens_at(1)
         context["first_week"] = weeks[0] if weeks else None
-        context["open_weeks"] = weeks[: notice.week]
+        context["open_weeks"] = open_weeks
     elif notice.kind == Notice.Kind.WEEK:
-        week = next(week for week in weeks if week.number == notice.week)
+        week = next((week for week in weeks if week.number == notice.week), None)
+        if week is None:
+            raise WeekMissing(
+                f"Not sent: {program} has no week {notice.week} (deleted, or a gap in the week "
+                "numbers), so there is no week to announce."
+            )
         context["week"] = week
         context["lessons"] = week.lessons.order_by("position", "id")
     elif notice.kind == Notice.Kind.SUMMARY:
-        context["open_weeks"] = weeks[: notice.week]
-        context["is_complete"] = notice.week > len(weeks)
+        context["open_weeks"] = open_weeks
+        context["is_complete"] = notice.week > max((week.number for week in weeks), default=0)
     headers = {
         "List-Unsubscribe": f"<{user.unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

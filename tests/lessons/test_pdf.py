@@ -322,3 +322,75 @@ def test_render_pdfs_renders_every_class_and_week_and_deletes_older_files(
     assert ExercisePdf.objects.filter(week__number=2).count() == 1
     assert not (settings.PRIVATE_MEDIA_ROOT / old.file_name).exists()
     assert (settings.PRIVATE_MEDIA_ROOT / new.file_name).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_week_title_edited_in_the_admin_is_in_the_stored_week_pdf_before_anyone_downloads(
+    class_with_exercises, alice, instructor, caplog
+):
+    week = class_with_exercises.week
+    old = ExercisePdf.objects.get(week=week)  # rendered when the exercises were saved
+    lessons = list(week.lessons.order_by("position", "id"))
+    form = {
+        "program": week.program_id,
+        "number": week.number,
+        "title": "Strong glutes",
+        "summary": week.summary,
+        "lessons-TOTAL_FORMS": len(lessons),
+        "lessons-INITIAL_FORMS": len(lessons),
+        "lessons-MIN_NUM_FORMS": 0,
+        "lessons-MAX_NUM_FORMS": 1000,
+    }
+    for n, lesson in enumerate(lessons):
+        form |= {
+            f"lessons-{n}-id": lesson.pk,
+            f"lessons-{n}-week": week.pk,
+            f"lessons-{n}-position": lesson.position,
+            f"lessons-{n}-title": lesson.title,
+            f"lessons-{n}-slug": lesson.slug,
+            f"lessons-{n}-duration_minutes": lesson.duration_minutes,
+        }
+    caplog.set_level(logging.INFO, logger="lessons.pdf")
+    caplog.clear()
+    admin = Client()
+    admin.force_login(instructor)
+
+    response = admin.post(reverse("admin:programs_week_change", args=[week.pk]), form)
+
+    assert response.status_code == 302
+    stored = ExercisePdf.objects.get(week=week)
+    assert stored.content_hash != old.content_hash
+    assert "Week 2: Strong glutes" in _pages_text(stored.open().read())[0]
+    assert _renders(caplog) == 1  # the week's PDF; the class's does not show the week title
+    client = Client()
+    client.force_login(alice)
+    download = client.get(reverse("programs:week_pdf", args=[2]))
+    assert b"".join(download.streaming_content) == stored.open().read()
+    assert _renders(caplog) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_class_moved_to_another_week_leaves_the_old_week_pdf(class_with_exercises):
+    assert ExercisePdf.objects.filter(week__number=2).exists()
+    class_with_exercises.week = class_with_exercises.program.weeks.get(number=3)
+
+    class_with_exercises.save()
+
+    # Week 2 has no exercises left, so no PDF; week 3 has the class's.
+    assert not ExercisePdf.objects.filter(week__number=2).exists()
+    week_three = ExercisePdf.objects.get(week__number=3)
+    assert "1. Glute bridge" in "\n".join(_pages_text(week_three.open().read()))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_program_title_is_in_the_stored_class_pdf(class_with_exercises):
+    old = ExercisePdf.objects.get(lesson=class_with_exercises)
+    program = class_with_exercises.program
+    program.title = "Hips for Life"
+
+    program.save()
+
+    stored = ExercisePdf.objects.get(lesson=class_with_exercises)
+    assert stored.content_hash != old.content_hash
+    assert "HIPS FOR LIFE" in _pages_text(stored.open().read())[0]  # printed in capitals
+    assert ExercisePdf.objects.filter(week__number=2).count() == 1

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from programs import notices, services
 from programs.models import Enrollment, Notice
-from tests.factories import UserFactory, enroll_days_ago
+from tests.factories import UserFactory, build_program, enroll_days_ago
 
 UTC = dt.UTC
 # A Sunday, a week before the United States move their clocks forward and five weeks before
@@ -398,3 +398,38 @@ def test_clients_turn_weekly_emails_off_and_on_from_their_preferences(alice, cli
 def test_the_preferences_page_needs_sign_in(client):
     response = client.get(reverse("accounts:email_preferences"))
     assert response.status_code == 302
+
+
+# Week numbers with a gap
+
+
+@pytest.fixture
+def program_without_week_four(db):
+    """Weeks 1, 2, 3 and 5: week 4 was deleted."""
+    program = build_program(weeks=5, classes_per_week=1, bonus=1)
+    program.weeks.get(number=4).delete()
+    return program
+
+
+def test_a_gap_in_the_week_numbers_is_skipped_and_the_program_ends_after_its_last_week(
+    program_without_week_four, sweep, enroll
+):
+    with time_machine.travel(ENROLLED_AT, tick=False) as traveller:
+        enrollment = enroll(UserFactory(), program_without_week_four)
+        received = [(1, m.subject) for m in mail.outbox]
+        for number in range(2, 7):
+            mail.outbox.clear()
+            traveller.move_to(enrollment.week_opens_at(number))
+            sweep()
+            received += [(number, m.subject) for m in mail.outbox]
+
+    assert received == [
+        (1, "Welcome to Heal Your Hips"),
+        (2, "Week 2 is open: Week 2 title"),
+        (3, "Week 3 is open: Week 3 title"),
+        (5, "Week 5 is open: Week 5 title"),
+        (6, "You finished Heal Your Hips!"),
+    ]
+    states = dict(enrollment.notices.values_list("week", "state"))
+    assert states == {1: "sent", 2: "sent", 3: "sent", 4: "skipped", 5: "sent", 6: "sent"}
+    assert "has no week 4" in enrollment.notices.get(week=4).last_error

@@ -24,10 +24,5 @@ class Command(BaseCommand):
         weeks = Week.objects.select_related("program")
         sheets = [ExerciseSheet.for_lesson(lesson) for lesson in lessons]
         sheets += [ExerciseSheet.for_week(week) for week in weeks]
-        rendered = 0
-        for sheet in sheets:
-            if sheet.has_exercises:
-                ExercisePdf.objects.current(sheet, rerender=force)
-                rendered += 1
-            ExercisePdf.objects.superseded(sheet).delete()
+        rendered = sum(ExercisePdf.objects.refresh(sheet, rerender=force) for sheet in sheets)
         self.stdout.write(self.style.SUCCESS(f"{rendered} exercise PDFs are up to date."))
