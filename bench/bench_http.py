@@ -44,7 +44,13 @@ sys.path.insert(0, str(ROOT))
 
 
 def manage(*args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True, env=os.environ)
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        check=True,
+        env=os.environ,
+        stdout=subprocess.DEVNULL,  # stdout is the results table
+    )
 
 
 def recreate_database():
