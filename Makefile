@@ -26,6 +26,7 @@ system-packages:
 	@bash .ci/system-packages.sh
 
 run: install
+	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo
