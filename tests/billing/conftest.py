@@ -33,3 +33,25 @@ def checkout(stripe_server, dave_client):
     assert response.status_code == 303
     session_id = response["Location"].rsplit("/", 1)[-1]
     return stripe_server.sessions[session_id]
+
+
+@pytest.fixture
+def another_sites_paid_session(stripe_server):
+    """A paid Checkout Session the same Stripe account made for something else: not ours."""
+    session = stripe_server.create_session(
+        {
+            "mode": "payment",
+            "success_url": "https://elsewhere.example/ok",
+            "line_items": [
+                {
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": "500",
+                        "product_data": {"name": "Mug"},
+                    }
+                }
+            ],
+        }
+    )
+    stripe_server.pay(session["id"])
+    return session

@@ -22,25 +22,10 @@ def test_a_lost_webhook_is_repaired_by_reconciliation(stripe_server, checkout, d
 
 
 def test_reconciliation_leaves_fulfilled_unpaid_and_foreign_sessions_alone(
-    stripe_server, checkout, client, capsys
+    stripe_server, checkout, client, capsys, another_sites_paid_session
 ):
     stripe_server.pay(checkout["id"])
     stripe_server.deliver_outbox(client)
-    stripe_server.create_session(
-        {
-            "mode": "payment",
-            "success_url": "https://elsewhere.example/ok",
-            "line_items": [
-                {
-                    "price_data": {
-                        "currency": "usd",
-                        "unit_amount": "500",
-                        "product_data": {"name": "Mug"},
-                    }
-                }
-            ],
-        }
-    )
 
     call_command("reconcile_checkouts")
 
