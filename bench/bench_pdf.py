@@ -151,7 +151,7 @@ def main():
 
     client = Client()
     client.force_login(get_user_model().objects.get(email=CLIENT_EMAIL))
-    pdf_url = reverse("lessons:pdf", args=["foot-and-ankle"])
+    pdf_url = reverse("programs:lesson_pdf", args=["foot-and-ankle"])
     stored = ExercisePdf.objects.get(lesson__slug="foot-and-ankle")
     media_file = Path(settings.MEDIA_ROOT) / "same-size.pdf"
     media_file.write_bytes(stored.open().read())

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q, Sum
 
+from lib.money import format_money
+
 
 class OrderQuerySet(models.QuerySet):
     def revenue_by_currency(self):
@@ -40,7 +42,7 @@ class Order(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
     )
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="orders")
+    program = models.ForeignKey("lessons.Program", on_delete=models.PROTECT, related_name="orders")
     enrollment = models.ForeignKey(
         "programs.Enrollment",
         on_delete=models.PROTECT,
@@ -97,11 +99,6 @@ class Order(models.Model):
             return ""
         mode = "" if self.livemode else "test/"
         return f"https://dashboard.stripe.com/{mode}payments/{self.stripe_payment_intent_id}"
-
-
-def format_money(amount: int, currency: str) -> str:
-    """12345, "usd" → "123.45 USD": amounts are stored in the currency's smallest unit."""
-    return f"{amount / 100:,.2f} {currency.upper()}"
 
 
 class StripeEvent(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from programs.models import Enrollment
 from programs.services import end_access, enroll
 
-from . import stripe_api, tasks
+from . import emails, stripe_api
 from .models import Order, StripeEvent
 
 log = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ def _settle(order: Order, session, intent, charge) -> None:
         # No "your place is still waiting" for a client who enrolled through another session.
         enrolled = Enrollment.objects.current().filter(user=order.user, program=order.program)
         if not enrolled.exists():
-            _email_client(order, "billing-checkout-expired")
+            emails.queue(order, emails.CHECKOUT_EXPIRED)
     elif session.status == "complete" and getattr(intent, "status", None) in (
         "requires_payment_method",
         "canceled",
@@ -165,7 +165,7 @@ def _settle(order: Order, session, intent, charge) -> None:
         # A delayed payment (bank debit) that the bank turned down after Checkout completed.
         order.status = Order.Status.FAILED
         order.save(update_fields=["status"])
-        _email_client(order, "billing-payment-failed")
+        emails.queue(order, emails.PAYMENT_FAILED)
 
 
 def _follow_refunds(order: Order, charge) -> None:
@@ -193,13 +193,7 @@ def _follow_dispute(order: Order) -> None:
     order.save(update_fields=["disputed_at"])
     if order.enrollment is not None and order.enrollment.status == Enrollment.Status.ACTIVE:
         end_access(order.enrollment, Enrollment.Status.SUSPENDED)
-    order_id = order.pk
-    transaction.on_commit(lambda: tasks.tell_instructor_of_dispute.delay(order_id))
-
-
-def _email_client(order: Order, name: str) -> None:
-    order_id = order.pk
-    transaction.on_commit(lambda: tasks.send_order_email.delay(order_id, name))
+    emails.queue(order, emails.DISPUTE)
 
 
 def handle_event(event) -> StripeEvent:

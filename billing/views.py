@@ -6,13 +6,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from programs.models import Enrollment, Program
+from lessons.models import Program
+from programs.models import Enrollment
 
 from . import services, stripe_api
 from .models import Order
@@ -23,17 +24,10 @@ log = logging.getLogger(__name__)
 PROCESSING_REFRESH_SECONDS = 5
 
 
-def _current_program() -> Program:
-    program = Program.current()
-    if program is None:
-        raise Http404("No program is published yet.")
-    return program
-
-
 def enrol(request):
     """GET explains and offers the button (visitors come back here after signing up or in);
     POST sends a signed-in client to Stripe Checkout. Enrolled clients go to their program."""
-    program = _current_program()
+    program = Program.current_or_404()
     user = request.user
     if (
         user.is_authenticated

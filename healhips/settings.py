@@ -57,9 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "outbox",
     "accounts",
-    "programs",
     "lessons",
+    "programs",
     "billing",
 ]
 SITE_ID = 1
@@ -235,11 +236,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    # Emails whose retry is due, whose send task was lost, or whose worker died mid-send.
+    "sweep-outbox": {
+        "task": "outbox.tasks.sweep_outbox",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
 }
-# Unlock emails: an SMTP failure is retried after 1, 2, 4, 8, 16 minutes (each backoff well under
-# the visibility timeout above), then the notice is marked failed for the admin to retry.
-UNLOCK_EMAIL_RETRY_SECONDS = env.int("UNLOCK_EMAIL_RETRY_SECONDS", default=60)
-UNLOCK_EMAIL_MAX_ATTEMPTS = 6
+
+# OUTBOX (every email the site sends; see outbox/services.py)
+# A failed send is retried after 1, 2, 4 ... minutes, then every 2 hours, so a mail outage of days
+# loses nothing; an email is given up (visibly, in the admin) after this many tries or once its
+# kind's useful life is over, whichever comes first.
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
+OUTBOX_MAX_RETRY_SECONDS = env.int("OUTBOX_MAX_RETRY_SECONDS", default=2 * 60 * 60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=50)
 
 # PDF
 PDF_PAGE_SIZE = env.str("PDF_PAGE_SIZE", default="A4")

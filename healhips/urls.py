@@ -2,8 +2,6 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from lessons.views import media_file
-
 from .views import healthz
 
 admin.site.site_header = "Heal Your Hips: instructor admin"
@@ -14,12 +12,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("programs.urls")),
-    path("program/class/", include("lessons.urls")),
     path("account/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
-    # Exercise pictures and captions, checked against their class; PDFs have no URL here.
-    path("media/<path:path>", media_file, name="media"),
 ]

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import Completion, Exercise, Lesson
+from .models import Exercise, Lesson, Program, Week
 
 
 def _thumbnail(exercise):
@@ -68,10 +69,58 @@ class ExerciseAdmin(admin.ModelAdmin):
         return _thumbnail(obj)
 
 
-@admin.register(Completion)
-class CompletionAdmin(admin.ModelAdmin):
-    list_display = ["user", "lesson", "completed_at"]
-    list_filter = ["lesson__week"]
-    search_fields = ["user__email", "lesson__title"]
-    list_select_related = ["user", "lesson"]
-    readonly_fields = ["user", "lesson", "completed_at"]
+class WeekInline(admin.TabularInline):
+    model = Week
+    extra = 0
+    fields = ["number", "title"]
+    show_change_link = True
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["title", "price_display", "unlock_interval_days", "unlock_hour", "is_published"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [WeekInline]
+    readonly_fields = ["preview_link"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "tagline", "is_published", "preview_link"]}),
+        (
+            "Sales page",
+            {"fields": ["description", "audience", "instructor_name", "instructor_bio"]},
+        ),
+        ("Price", {"fields": ["price_amount", "currency"]}),
+        ("Weekly unlocking", {"fields": ["unlock_interval_days", "unlock_hour"]}),
+    ]
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj):
+        return format_html(
+            '<a href="{}">Open the client dashboard and preview any day of the program</a>',
+            reverse("programs:dashboard"),
+        )
+
+
+class LessonInline(admin.TabularInline):
+    model = Lesson
+    extra = 0
+    fields = ["position", "title", "slug", "duration_minutes"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+    ordering = ["position", "id"]
+
+
+@admin.register(Week)
+class WeekAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "program", "class_count"]
+    list_display_links = ["number", "title"]
+    list_filter = ["program"]
+    search_fields = ["title", "summary"]
+    ordering = ["program", "number"]
+    inlines = [LessonInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(class_count=Count("lessons"))
+
+    @admin.display(description="Classes", ordering="class_count")
+    def class_count(self, obj):
+        return obj.class_count

@@ -3,7 +3,8 @@ from django.apps import AppConfig
 
 class LessonsConfig(AppConfig):
     name = "lessons"
-    verbose_name = "Classes and exercises"
+    verbose_name = "Program content"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the PDF receivers
+        # Saving a program, week, class or exercise re-renders the PDFs it is printed in.
+        from . import pdf_signals  # noqa: F401

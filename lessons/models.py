@@ -5,14 +5,100 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 
 from lib.images import resized_copy, validate_image_upload
-from programs.models import Program, Week
+from lib.money import format_money
+
+# A program is at most a year of weekly unlocks; "unlock everything" opens this many weeks.
+MAX_WEEKS = 52
+
+
+class ProgramQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Program(models.Model):
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    tagline = models.CharField(max_length=200, blank=True)
+    description = models.TextField(
+        blank=True, help_text="Markdown. The main text of the sales page."
+    )
+    audience = models.TextField(
+        "who it is for", blank=True, help_text="Markdown. One bullet per kind of person."
+    )
+    instructor_name = models.CharField(max_length=120)
+    instructor_bio = models.TextField(blank=True, help_text="Markdown.")
+    price_amount = models.PositiveIntegerField(
+        help_text="In the smallest unit of the currency: 14900 is $149.00."
+    )
+    currency = models.CharField(max_length=3, default="usd")
+    unlock_interval_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    unlock_hour = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MaxValueValidator(23)],
+        help_text="Hour of the day (0-23) a new week opens, in each client's own time zone.",
+    )
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:sales")
+
+    @classmethod
+    def current(cls):
+        """The program this site sells. The site runs one program; the data model allows more."""
+        return cls.objects.published().first()
+
+    @classmethod
+    def current_or_404(cls):
+        program = cls.current()
+        if program is None:
+            raise Http404("No program is published yet.")
+        return program
+
+    @property
+    def price_display(self) -> str:
+        return format_money(self.price_amount, self.currency)
+
+
+class Week(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="weeks")
+    number = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WEEKS)]
+    )
+    title = models.CharField(max_length=120)
+    summary = models.TextField(blank=True, help_text="Markdown. Shown at the top of the week.")
+
+    class Meta:
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="unique_week_number"),
+        ]
+
+    def __str__(self):
+        return f"Week {self.number}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("programs:week", args=[self.number])
+
 
 YOUTUBE_ID = re.compile(
     r"^https://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?v=|embed/|shorts/)|youtu\.be/)"
@@ -37,6 +123,15 @@ def _is_video_file(url: str) -> bool:
     return url.startswith(("https://", "/static/")) and (
         url.split("?")[0].lower().endswith(VIDEO_FILE_SUFFIXES)
     )
+
+
+class LessonQuerySet(models.QuerySet):
+    def in_order(self):
+        return self.order_by("position", "id")
+
+    def bonus(self, program):
+        """The program's bonus classes (open from day one), in the order the instructor set."""
+        return self.filter(program=program, week__isnull=True).in_order()
 
 
 class Lesson(models.Model):
@@ -73,6 +168,8 @@ class Lesson(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = LessonQuerySet.as_manager()
+
     class Meta:
         ordering = ["week__number", "position", "id"]
         verbose_name = "class"
@@ -88,7 +185,7 @@ class Lesson(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("lessons:detail", args=[self.slug])
+        return reverse("programs:lesson", args=[self.slug])
 
     def clean(self):
         if self.week_id and self.program_id and self.week.program_id != self.program_id:
@@ -204,22 +301,6 @@ class Exercise(models.Model):
         if self.hold_seconds:
             parts.append(f"hold {self.hold_seconds} s")
         return ", ".join(parts)
-
-
-class Completion(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
-    )
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
-    completed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "lesson"], name="one_completion_per_lesson"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} finished {self.lesson}"
 
 
 class ExercisePdfQuerySet(models.QuerySet):

@@ -17,9 +17,8 @@ from pathlib import Path
 from django.conf import settings
 
 from lib.images import resized_copy
-from programs.models import Week
 
-from .models import Exercise, Lesson
+from .models import Exercise, Lesson, Week
 
 # Printed 62 mm wide: 560 px is about 230 dpi there, sharp on paper and about 12 kB as a JPEG.
 PRINT_IMAGE_WIDTH = 560

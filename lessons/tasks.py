@@ -14,9 +14,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 
-from programs.models import Week
-
-from .models import ExercisePdf, Lesson
+from .models import ExercisePdf, Lesson, Week
 from .sheets import ExerciseSheet
 
 logger = logging.getLogger(__name__)

@@ -13,9 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from lessons.models import Completion, Lesson
+from lessons.models import MAX_WEEKS, Lesson, Program
 
-from .models import MAX_WEEKS, Enrollment, Program
+from .models import Completion, Enrollment
 
 PREVIEW_SESSION_KEY = "preview_day"
 

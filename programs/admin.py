@@ -1,70 +1,10 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
-from django.urls import reverse
-from django.utils.html import format_html
 
-from lessons.models import Lesson
+from lessons.models import Program
 
-from . import notices, services
-from .models import Enrollment, Notice, Program, Week
-
-
-class WeekInline(admin.TabularInline):
-    model = Week
-    extra = 0
-    fields = ["number", "title"]
-    show_change_link = True
-
-
-@admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["title", "price_display", "unlock_interval_days", "unlock_hour", "is_published"]
-    prepopulated_fields = {"slug": ["title"]}
-    inlines = [WeekInline]
-    readonly_fields = ["preview_link"]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "tagline", "is_published", "preview_link"]}),
-        (
-            "Sales page",
-            {"fields": ["description", "audience", "instructor_name", "instructor_bio"]},
-        ),
-        ("Price", {"fields": ["price_amount", "currency"]}),
-        ("Weekly unlocking", {"fields": ["unlock_interval_days", "unlock_hour"]}),
-    ]
-
-    @admin.display(description="Preview")
-    def preview_link(self, obj):
-        return format_html(
-            '<a href="{}">Open the client dashboard and preview any day of the program</a>',
-            reverse("programs:dashboard"),
-        )
-
-
-class LessonInline(admin.TabularInline):
-    model = Lesson
-    extra = 0
-    fields = ["position", "title", "slug", "duration_minutes"]
-    prepopulated_fields = {"slug": ["title"]}
-    show_change_link = True
-    ordering = ["position", "id"]
-
-
-@admin.register(Week)
-class WeekAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "program", "class_count"]
-    list_display_links = ["number", "title"]
-    list_filter = ["program"]
-    search_fields = ["title", "summary"]
-    ordering = ["program", "number"]
-    inlines = [LessonInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(class_count=Count("lessons"))
-
-    @admin.display(description="Classes", ordering="class_count")
-    def class_count(self, obj):
-        return obj.class_count
+from . import services
+from .models import Completion, Enrollment, Notice
 
 
 class EnrollmentAdminForm(forms.ModelForm):
@@ -148,14 +88,13 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    """Unlock emails, for finding out what a client was sent and retrying what failed."""
+    """What each client was told about their weeks; the emails themselves are under Emails."""
 
-    list_display = ["enrollment", "kind", "week", "state", "attempts", "last_error", "sent_at"]
-    list_filter = ["state", "kind"]
+    list_display = ["enrollment", "kind", "week", "email_state", "created_at"]
+    list_filter = ["kind", "email__state"]
     search_fields = ["enrollment__user__email"]
     date_hierarchy = "created_at"
-    list_select_related = ["enrollment__user", "enrollment__program"]
-    actions = ["retry"]
+    list_select_related = ["enrollment__user", "enrollment__program", "email"]
     readonly_fields = [field.name for field in Notice._meta.fields]
 
     def has_add_permission(self, request):
@@ -164,7 +103,15 @@ class NoticeAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Retry sending the selected failed emails")
-    def retry(self, request, queryset):
-        count = notices.retry(queryset)
-        self.message_user(request, f"{count} failed email(s) will be sent again.")
+    @admin.display(description="email", ordering="email__state")
+    def email_state(self, obj):
+        return obj.email.get_state_display()
+
+
+@admin.register(Completion)
+class CompletionAdmin(admin.ModelAdmin):
+    list_display = ["user", "lesson", "completed_at"]
+    list_filter = ["lesson__week"]
+    search_fields = ["user__email", "lesson__title"]
+    list_select_related = ["user", "lesson"]
+    readonly_fields = ["user", "lesson", "completed_at"]

@@ -81,7 +81,7 @@ class Outline:
 
 
 def build_outline(viewer: Viewer) -> Outline:
-    ordered = Lesson.objects.annotate(exercise_count=Count("exercises")).order_by("position", "id")
+    ordered = Lesson.objects.annotate(exercise_count=Count("exercises")).in_order()
     weeks = viewer.program.weeks.prefetch_related(Prefetch("lessons", queryset=ordered))
     done = viewer.completed_lesson_ids
     week_rows = [
@@ -93,5 +93,5 @@ def build_outline(viewer: Viewer) -> Outline:
         )
         for week in weeks
     ]
-    bonus = ordered.filter(program=viewer.program, week__isnull=True)
+    bonus = ordered.bonus(viewer.program)
     return Outline(week_rows, [LessonRow(lesson, lesson.id in done) for lesson in bonus])

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.db.models import Q
 
 INSTRUCTORS = "Instructors"
-# Everything about the program, its content and its money; of accounts, only what support needs.
-MANAGED_APPS = ["programs", "lessons", "billing"]
+# Everything about the program, its content, its money and its emails; of accounts, only what
+# support needs.
+MANAGED_APPS = ["programs", "lessons", "billing", "outbox"]
 ACCOUNT_PERMISSIONS = ["view_user", "change_user"]
 
 

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from lessons import views as lesson_views
-
 from . import views
 
 app_name = "programs"
@@ -10,6 +8,11 @@ urlpatterns = [
     path("", views.sales, name="sales"),
     path("program/", views.dashboard, name="dashboard"),
     path("program/week/<int:number>/", views.week_detail, name="week"),
-    path("program/week/<int:number>/exercises.pdf", lesson_views.week_pdf, name="week_pdf"),
+    path("program/week/<int:number>/exercises.pdf", views.week_pdf, name="week_pdf"),
+    path("program/class/<slug:slug>/", views.lesson_detail, name="lesson"),
+    path("program/class/<slug:slug>/done/", views.toggle_done, name="lesson_done"),
+    path("program/class/<slug:slug>/exercises.pdf", views.lesson_pdf, name="lesson_pdf"),
     path("program/preview/", views.preview, name="preview"),
+    # Exercise pictures and captions, checked against their class; PDFs have no URL here.
+    path("media/<path:path>", views.media_file, name="media"),
 ]

@@ -1,15 +1,20 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
-from lessons.models import Lesson
+from lessons.models import ExercisePdf, Lesson, Program, Week
+from lessons.sheets import ExerciseSheet
 
 from .access import PREVIEW_SESSION_KEY, get_viewer, locked_response, member_required
 from .forms import PreviewForm
-from .models import Program
+from .models import Completion
 from .progress import build_outline
+
+# Files and downloads say why they are refused, where a page would redirect to the sales page.
+NO_ACCESS_TEMPLATE = "programs/no_access.html"
 
 
 def sales(request):
@@ -18,9 +23,7 @@ def sales(request):
     context = {
         "program": program,
         "weeks": program.weeks.all(),
-        "bonus_lessons": Lesson.objects.filter(program=program, week__isnull=True).order_by(
-            "position", "id"
-        ),
+        "bonus_lessons": Lesson.objects.bonus(program),
         "class_count": Lesson.objects.filter(program=program, week__isnull=False).count(),
         "viewer": viewer,
     }
@@ -46,6 +49,98 @@ def week_detail(request, viewer, number):
     if not row.is_open:
         return locked_response(request, viewer, number, f"Week {number}")
     return render(request, "programs/week.html", {"viewer": viewer, "outline": outline, "row": row})
+
+
+def _get_lesson_for_viewer(viewer, slug):
+    """The class (404 if there is none) and whether the viewer may open it now."""
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("week", "program"), slug=slug, program=viewer.program
+    )
+    return lesson, viewer.can_open(lesson)
+
+
+@member_required
+def lesson_detail(request, viewer, slug):
+    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
+    if not can_open:
+        return locked_response(request, viewer, lesson.week.number, lesson.title)
+    siblings = list(
+        Lesson.objects.filter(program=lesson.program, week=lesson.week)
+        .in_order()
+        .only("slug", "title", "position", "week_id")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk)
+    context = {
+        "viewer": viewer,
+        "lesson": lesson,
+        "exercises": lesson.exercises.all(),
+        "done": lesson.pk in viewer.completed_lesson_ids,
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+    }
+    return render(request, "programs/lesson.html", context)
+
+
+@member_required
+@require_POST
+def toggle_done(request, viewer, slug):
+    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
+    if not can_open:
+        return locked_response(request, viewer, lesson.week.number, lesson.title)
+    if request.POST.get("done") == "1":
+        Completion.objects.get_or_create(user=request.user, lesson=lesson)
+        messages.success(request, f"Nice work: “{lesson.title}” is marked done.")
+    else:
+        Completion.objects.filter(user=request.user, lesson=lesson).delete()
+        messages.info(request, f"“{lesson.title}” is no longer marked done.")
+    return redirect(lesson)
+
+
+@require_safe
+@member_required(no_access_template=NO_ACCESS_TEMPLATE)
+def lesson_pdf(request, viewer, slug):
+    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
+    if not can_open:
+        return locked_response(request, viewer, lesson.week.number, lesson.title)
+    return _pdf_download(ExerciseSheet.for_lesson(lesson))
+
+
+@require_safe
+@member_required(no_access_template=NO_ACCESS_TEMPLATE)
+def week_pdf(request, viewer, number):
+    week = get_object_or_404(
+        Week.objects.select_related("program"), program=viewer.program, number=number
+    )
+    if not viewer.can_open_week(number):
+        return locked_response(request, viewer, number, f"Week {number}")
+    return _pdf_download(ExerciseSheet.for_week(week))
+
+
+def _pdf_download(sheet):
+    if not sheet.has_exercises:
+        raise Http404("There are no exercises to print here.")
+    pdf = ExercisePdf.objects.current(sheet)
+    response = FileResponse(
+        pdf.open(), as_attachment=True, filename=sheet.filename, content_type="application/pdf"
+    )
+    # The file is personal to enrolled clients: no shared cache may keep it.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_safe
+@member_required(no_access_template=NO_ACCESS_TEMPLATE)
+def media_file(request, viewer, path):
+    """An exercise picture or a captions file, for those who may open its class (staff always,
+    whatever day they preview). Anything else under /media/ does not exist."""
+    lesson = Lesson.owning_file(path)
+    if lesson is None or not (request.user.is_staff or viewer.can_open(lesson)):
+        raise Http404("No such file.")
+    if not default_storage.exists(path):
+        raise Http404("No such file.")
+    response = FileResponse(default_storage.open(path))
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @staff_member_required

@@ -7,7 +7,7 @@ from programs.roles import create_instructor
 
 from .factories import PASSWORD, UserFactory, build_program, enroll_days_ago
 
-pytest_plugins = ["tests.workers"]
+pytest_plugins = ["tests.workers", "tests.smtp"]
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,9 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from lessons.models import Exercise, Lesson
-from programs.models import Enrollment, Program, Week
+from lessons.models import Exercise, Lesson, Program, Week
+from outbox.models import Email
+from programs.models import Enrollment
 
 PASSWORD = "correct-horse-battery"
 
@@ -116,3 +117,17 @@ def enroll_days_ago(user, program, days, **kwargs):
     return EnrollmentFactory(
         user=user, program=program, starts_on=today - dt.timedelta(days=days), **kwargs
     )
+
+
+class EmailFactory(factory.django.DjangoModelFactory):
+    """An outbox email of kind "unlock", as the sweep records one (pending, due in 10 minutes)."""
+
+    class Meta:
+        model = Email
+
+    key = factory.Sequence(lambda n: f"unlock:test:{n}")
+    kind = "unlock"
+    created_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.SelfAttribute("created_at")
+    due_at = factory.LazyAttribute(lambda email: email.created_at + dt.timedelta(minutes=10))
+    expires_at = factory.LazyAttribute(lambda email: email.created_at + dt.timedelta(days=4))

@@ -4,8 +4,12 @@ The list of URLs comes from the URLconf: a new URL in one of our apps that is no
 fails `test_every_url_of_our_apps_is_in_the_matrix`.
 """
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
 from tests.factories import ExerciseFactory, UserFactory
 
@@ -34,20 +38,27 @@ MATRIX = {
         {"day": 3},
         STAFF_ONLY | {"instructor": DASHBOARD},
     ),
-    "lessons:detail": ("get", lambda p: [_week_two_lesson(p).slug], None, WEEK_TWO_PAGE),
-    "lessons:done": (
+    "programs:lesson": ("get", lambda p: [_week_two_lesson(p).slug], None, WEEK_TWO_PAGE),
+    "programs:lesson_done": (
         "post",
         lambda p: [_week_two_lesson(p).slug],
         {"done": "1"},
         {**WEEK_TWO_PAGE, "alice": 302, "instructor": 302},
     ),
-    "lessons:pdf": ("get", lambda p: [_week_two_exercise(p).lesson.slug], None, WEEK_TWO_PDF),
+    "programs:lesson_pdf": (
+        "get",
+        lambda p: [_week_two_exercise(p).lesson.slug],
+        None,
+        WEEK_TWO_PDF,
+    ),
     "programs:week_pdf": (
         "get",
         lambda p: [_week_two_exercise(p).lesson.week.number],
         None,
         WEEK_TWO_PDF,
     ),
+    # Exercise pictures: a class not open yet has no pictures to show.
+    "programs:media": ("get", lambda p: [_week_two_picture(p)], None, {**WEEK_TWO_PDF, "bob": 404}),
     "accounts:settings": ("get", lambda p: [], None, SIGNED_IN_PAGE),
     "accounts:email_preferences": ("get", lambda p: [], None, SIGNED_IN_PAGE),
     # The link in every program email works without signing in; opening it only asks.
@@ -81,6 +92,20 @@ def _unsubscribe_token():
 
 def _week_two_exercise(program):
     return ExerciseFactory(lesson=_week_two_lesson(program))
+
+
+def _week_two_picture(program):
+    exercise = _week_two_exercise(program)
+    exercise.image_alt = "A person on a mat"
+    exercise.image = SimpleUploadedFile("bridge.png", _png(), content_type="image/png")
+    exercise.save()
+    return exercise.image.name
+
+
+def _png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#1e6b5c").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _our_url_names(patterns=None, namespace=None):
@@ -157,7 +182,7 @@ def test_a_locked_class_shows_its_opening_date_and_none_of_its_content(client, b
 def test_unknown_weeks_and_classes_are_404_not_500(client, alice):
     client.force_login(alice)
     assert client.get(reverse("programs:week", args=[99])).status_code == 404
-    assert client.get(reverse("lessons:detail", args=["no-such-class"])).status_code == 404
+    assert client.get(reverse("programs:lesson", args=["no-such-class"])).status_code == 404
 
 
 def test_a_signed_in_client_without_enrolment_is_sent_to_the_sales_page(client, program):

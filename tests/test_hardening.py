@@ -108,7 +108,7 @@ def test_a_post_without_a_csrf_token_is_refused(alice, program):
     client.force_login(alice)
     lesson = program.lessons.filter(week__number=1).first()
     for url in [
-        reverse("lessons:done", args=[lesson.slug]),
+        reverse("programs:lesson_done", args=[lesson.slug]),
         reverse("accounts:settings"),
         reverse("account_logout"),
     ]:

@@ -1,7 +1,7 @@
 from django import template
 
 from billing import stripe_api
-from billing.models import format_money
+from lib.money import format_money
 
 register = template.Library()
 

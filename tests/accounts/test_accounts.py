@@ -11,11 +11,14 @@ def _code_from_last_email():
     return re.search(r"^([A-Z0-9]{4}-?[A-Z0-9]{4}|[A-Z0-9]{6})$", mail.outbox[-1].body, re.M)[1]
 
 
-def test_a_visitor_signs_up_with_email_and_confirms_with_the_emailed_code(client, program):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
-    )
+def test_a_visitor_signs_up_with_email_and_confirms_with_the_emailed_code(
+    client, program, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        )
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["new@example.com"]
 
@@ -27,8 +30,11 @@ def test_a_visitor_signs_up_with_email_and_confirms_with_the_emailed_code(client
     assert client.get(reverse("accounts:settings")).status_code == 200
 
 
-def test_a_client_who_forgot_their_password_signs_in_with_an_emailed_code(client, alice):
-    response = client.post(reverse("account_request_login_code"), {"email": alice.email})
+def test_a_client_who_forgot_their_password_signs_in_with_an_emailed_code(
+    client, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_request_login_code"), {"email": alice.email})
     assert response.status_code == 302
     response = client.post(response.headers["Location"], {"code": _code_from_last_email()})
     assert response.status_code == 302

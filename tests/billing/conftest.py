@@ -1,8 +1,6 @@
 import pytest
 from django.test import Client
 
-from tests.programs.conftest import smtp_server  # noqa: F401 (a fixture, re-exported)
-
 from .stripe_server import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
 
 

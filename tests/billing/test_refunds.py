@@ -80,7 +80,7 @@ def test_a_dispute_suspends_access_and_emails_the_instructor(
     assert dave_enrollment().status == Enrollment.Status.SUSPENDED
     assert Order.objects.get().disputed_at is not None
     [email] = [m for m in mail.outbox if m.to == [settings.INSTRUCTOR_EMAIL]]
-    assert email.subject == "Payment disputed: dave@example.com (149.00 USD)"
+    assert email.subject == "Payment disputed: dave@example.com ($149)"
     assert "https://dashboard.stripe.com/test/payments/pi_test_" in email.body
     followed = dave_client.get("/program/", follow=True)
     assert "Your access is paused" in followed.text

@@ -58,7 +58,7 @@ def test_the_pdf_no_access_and_unsubscribe_pages_have_no_violations(
         viewport_page,
         site,
         {
-            "PDF without access": reverse("lessons:pdf", args=[lesson.slug]),
+            "PDF without access": reverse("programs:lesson_pdf", args=[lesson.slug]),
             "unsubscribe": dave.unsubscribe_url.removeprefix(settings.SITE_URL),
         },
     )

@@ -39,7 +39,7 @@ def demo_client(db):
 
 
 def _download_foot_and_ankle(client):
-    response = client.get(reverse("lessons:pdf", args=["foot-and-ankle"]))
+    response = client.get(reverse("programs:lesson_pdf", args=["foot-and-ankle"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     return response
@@ -76,7 +76,7 @@ def test_the_page_size_setting_prints_on_us_letter(client, alice, class_with_exe
     settings.PDF_PAGE_SIZE = "Letter"
     client.force_login(alice)
 
-    response = client.get(reverse("lessons:pdf", args=[class_with_exercises.slug]))
+    response = client.get(reverse("programs:lesson_pdf", args=[class_with_exercises.slug]))
 
     reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     width, height = reader.pages[0].mediabox[2:]
@@ -151,7 +151,7 @@ def test_an_exercise_edited_in_the_admin_is_in_the_next_download_after_one_rende
     assert _renders(caplog) == 2  # the class's PDF and its week's
     client = Client()
     client.force_login(alice)
-    response = client.get(reverse("lessons:pdf", args=[lesson.slug]))
+    response = client.get(reverse("programs:lesson_pdf", args=[lesson.slug]))
     text = "\n".join(_pages_text(b"".join(response.streaming_content)))
     assert "1. Single-leg glute bridge" in text
     assert "3 sets × 8 reps · Each side" in text
@@ -177,7 +177,7 @@ def test_concurrent_first_downloads_render_the_pdf_once(program, alice, caplog):
         client.force_login(alice)
         start.wait()
         try:
-            response = client.get(reverse("lessons:pdf", args=[lesson.slug]))
+            response = client.get(reverse("programs:lesson_pdf", args=[lesson.slug]))
             results.append((response.status_code, b"".join(response.streaming_content)))
         finally:
             connection.close()
@@ -209,7 +209,7 @@ def test_only_clients_with_the_class_open_and_staff_may_download_its_pdf(
 ):
     client.force_login(request.getfixturevalue(person))
 
-    class_response = client.get(reverse("lessons:pdf", args=[class_with_exercises.slug]))
+    class_response = client.get(reverse("programs:lesson_pdf", args=[class_with_exercises.slug]))
     week_response = client.get(reverse("programs:week_pdf", args=[2]))
 
     assert class_response.status_code == status
@@ -222,7 +222,7 @@ def test_only_clients_with_the_class_open_and_staff_may_download_its_pdf(
 
 
 def test_a_stranger_is_sent_to_sign_in_for_a_pdf(client, class_with_exercises):
-    url = reverse("lessons:pdf", args=[class_with_exercises.slug])
+    url = reverse("programs:lesson_pdf", args=[class_with_exercises.slug])
 
     response = client.get(url)
 
@@ -233,7 +233,7 @@ def test_a_stranger_is_sent_to_sign_in_for_a_pdf(client, class_with_exercises):
 def test_a_client_without_access_gets_a_page_that_says_why(client, carol, class_with_exercises):
     client.force_login(carol)
 
-    response = client.get(reverse("lessons:pdf", args=[class_with_exercises.slug]))
+    response = client.get(reverse("programs:lesson_pdf", args=[class_with_exercises.slug]))
 
     assert response.status_code == 403
     assert b"This download is for enrolled clients" in response.content
@@ -254,7 +254,7 @@ def test_a_bonus_class_pdf_is_open_from_day_one(client, bob, program):
     ExerciseFactory(lesson=bonus, name="Toe spreads")
     client.force_login(bob)
 
-    response = client.get(reverse("lessons:pdf", args=[bonus.slug]))
+    response = client.get(reverse("programs:lesson_pdf", args=[bonus.slug]))
 
     assert response.status_code == 200
 
@@ -264,7 +264,7 @@ def test_a_class_without_exercises_has_no_pdf_and_no_button(client, alice, progr
     client.force_login(alice)
 
     page = client.get(lesson.get_absolute_url())
-    download = client.get(reverse("lessons:pdf", args=[lesson.slug]))
+    download = client.get(reverse("programs:lesson_pdf", args=[lesson.slug]))
 
     assert page.status_code == 200
     assert b"Download exercises (PDF)" not in page.content
@@ -277,14 +277,17 @@ def test_the_class_and_week_pages_link_to_their_pdfs(client, alice, class_with_e
     class_page = client.get(class_with_exercises.get_absolute_url())
     week_page = client.get(reverse("programs:week", args=[2]))
 
-    assert reverse("lessons:pdf", args=[class_with_exercises.slug]).encode() in class_page.content
+    assert (
+        reverse("programs:lesson_pdf", args=[class_with_exercises.slug]).encode()
+        in class_page.content
+    )
     assert b"Download exercises (PDF)" in class_page.content
     assert reverse("programs:week_pdf", args=[2]).encode() in week_page.content
 
 
 def test_stored_pdfs_are_not_reachable_by_a_media_url(client, alice, class_with_exercises):
     client.force_login(alice)
-    client.get(reverse("lessons:pdf", args=[class_with_exercises.slug]))
+    client.get(reverse("programs:lesson_pdf", args=[class_with_exercises.slug]))
     stored = ExercisePdf.objects.get(lesson=class_with_exercises)
 
     response = client.get(f"/media/{stored.file_name}")
@@ -295,7 +298,7 @@ def test_stored_pdfs_are_not_reachable_by_a_media_url(client, alice, class_with_
 
 def test_a_stored_pdf_whose_file_was_lost_is_rendered_again(client, alice, class_with_exercises):
     client.force_login(alice)
-    url = reverse("lessons:pdf", args=[class_with_exercises.slug])
+    url = reverse("programs:lesson_pdf", args=[class_with_exercises.slug])
     client.get(url)
     ExercisePdf.objects.get(lesson=class_with_exercises).delete_file()
 
@@ -355,7 +358,7 @@ def test_a_week_title_edited_in_the_admin_is_in_the_stored_week_pdf_before_anyon
     admin = Client()
     admin.force_login(instructor)
 
-    response = admin.post(reverse("admin:programs_week_change", args=[week.pk]), form)
+    response = admin.post(reverse("admin:lessons_week_change", args=[week.pk]), form)
 
     assert response.status_code == 302
     stored = ExercisePdf.objects.get(week=week)

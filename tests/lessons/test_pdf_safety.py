@@ -129,7 +129,7 @@ def test_hostile_class_notes_and_cues_reach_neither_files_nor_the_network(
     ExerciseFactory(lesson=lesson, name="Pelvic tilt", cues=f"Breathe\n{hostile}")
     client.force_login(alice)
 
-    response = client.get(reverse("lessons:pdf", args=[lesson.slug]))
+    response = client.get(reverse("programs:lesson_pdf", args=[lesson.slug]))
 
     assert response.status_code == 200
     pdf = b"".join(response.streaming_content)

@@ -36,7 +36,7 @@ def test_a_worker_renders_the_pdf_of_a_saved_class_and_the_download_serves_it(
     assert (settings.PRIVATE_MEDIA_ROOT / stored.file_name).exists()
     caplog.set_level(logging.INFO, logger="lessons.pdf")
     client.force_login(alice)
-    response = client.get(reverse("lessons:pdf", args=[lesson.slug]))
+    response = client.get(reverse("programs:lesson_pdf", args=[lesson.slug]))
     assert b"".join(response.streaming_content) == stored.open().read()
     assert not [record for record in caplog.records if record.name == "lessons.pdf"]
 

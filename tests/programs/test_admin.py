@@ -9,8 +9,8 @@ from programs.models import Enrollment
 from tests.factories import UserFactory
 
 ADMIN_PAGES = [
-    "admin:programs_program_changelist",
-    "admin:programs_week_changelist",
+    "admin:lessons_program_changelist",
+    "admin:lessons_week_changelist",
     "admin:programs_enrollment_changelist",
     "admin:lessons_lesson_changelist",
     "admin:lessons_exercise_changelist",
@@ -95,7 +95,7 @@ def test_comping_with_everything_unlocked_opens_every_week(client, instructor, p
 def test_the_instructor_adds_a_class_on_its_weeks_admin_page(client, instructor, program):
     week = program.weeks.get(number=1)
     client.force_login(instructor)
-    page = client.get(reverse("admin:programs_week_change", args=[week.pk]))
+    page = client.get(reverse("admin:lessons_week_change", args=[week.pk]))
     form = {
         key: value
         for key, value in page.context["adminform"].form.initial.items()
@@ -125,7 +125,7 @@ def test_the_instructor_adds_a_class_on_its_weeks_admin_page(client, instructor,
         }
     )
 
-    response = client.post(reverse("admin:programs_week_change", args=[week.pk]), data)
+    response = client.post(reverse("admin:lessons_week_change", args=[week.pk]), data)
 
     assert response.status_code == 302, response.content.decode()[:3000]
     lesson = Lesson.objects.get(slug="hip-hinge-basics")

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from lessons.models import Completion
+from programs.models import Completion
 from tests.factories import UserFactory, enroll_days_ago
 
 
@@ -46,11 +46,13 @@ def test_continue_points_at_the_first_open_class_not_done(client, alice, program
 def test_marking_a_class_done_and_undone_changes_progress(client, alice, program):
     lesson = program.lessons.filter(week__number=2).first()
     client.force_login(alice)
-    response = client.post(reverse("lessons:done", args=[lesson.slug]), {"done": "1"}, follow=True)
+    response = client.post(
+        reverse("programs:lesson_done", args=[lesson.slug]), {"done": "1"}, follow=True
+    )
     assert "You finished this class" in response.content.decode()
     assert "1 of 6 open classes done" in client.get(reverse("programs:dashboard")).content.decode()
 
-    client.post(reverse("lessons:done", args=[lesson.slug]), {"done": "0"})
+    client.post(reverse("programs:lesson_done", args=[lesson.slug]), {"done": "0"})
     assert not Completion.objects.filter(user=alice).exists()
 
 
@@ -58,7 +60,7 @@ def test_marking_done_twice_keeps_one_completion(client, alice, program):
     lesson = program.lessons.filter(week__number=1).first()
     client.force_login(alice)
     for _ in range(2):
-        client.post(reverse("lessons:done", args=[lesson.slug]), {"done": "1"})
+        client.post(reverse("programs:lesson_done", args=[lesson.slug]), {"done": "1"})
     assert Completion.objects.filter(user=alice, lesson=lesson).count() == 1
 
 

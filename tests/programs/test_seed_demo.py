@@ -1,8 +1,8 @@
 from django.core.management import call_command
 
 from accounts.models import User
-from lessons.models import Exercise, Lesson
-from programs.models import Enrollment, Program, Week
+from lessons.models import Exercise, Lesson, Program, Week
+from programs.models import Enrollment
 
 
 def _counts():

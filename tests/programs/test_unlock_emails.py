@@ -10,9 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
+from outbox import services as outbox
+from outbox.delivery import STALE_AFTER
+from outbox.models import Email
 from programs import notices, services
 from programs.models import Enrollment, Notice
-from tests.factories import UserFactory, build_program, enroll_days_ago
+from tests.factories import EmailFactory, UserFactory, build_program, enroll_days_ago
 
 UTC = dt.UTC
 # A Sunday, a week before the United States move their clocks forward and five weeks before
@@ -96,7 +99,7 @@ def test_sweeping_twice_sends_each_due_email_once(alice, bob, sweep, told_throug
         (["alice@example.com"], "Week 2 is open: Week 2 title")
     ]
     notice = Notice.objects.get(week=2)
-    assert (notice.state, notice.attempts, notice.kind) == ("sent", 1, "week")
+    assert (notice.email.state, notice.email.attempts, notice.kind) == ("sent", 1, "week")
 
 
 def test_a_start_date_moved_back_sends_one_summary_not_a_burst_of_old_weeks(
@@ -165,18 +168,19 @@ def test_clients_without_access_get_no_program_emails(alice, carol, sweep, told_
     sweep()
 
     assert mail.outbox == []
-    assert Notice.objects.filter(state="pending").count() == 0
+    assert Email.objects.filter(state="pending").count() == 0
 
 
 def test_unsubscribed_clients_get_no_weekly_email_but_still_get_account_emails(
-    program, client, sweep, enroll
+    program, client, sweep, enroll, django_capture_on_commit_callbacks
 ):
     user = UserFactory(email="quiet@example.com", wants_program_emails=False)
     with time_machine.travel(ENROLLED_AT, tick=False) as traveller:
         enroll(user, program)
         traveller.move_to(ENROLLED_AT + dt.timedelta(days=30))
         sweep()
-        client.post(reverse("account_reset_password"), {"email": user.email})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("account_reset_password"), {"email": user.email})
 
     assert [m.subject for m in mail.outbox] == [
         "Welcome to Heal Your Hips",
@@ -195,7 +199,7 @@ def test_a_client_who_unsubscribes_after_the_sweep_is_not_sent_the_queued_email(
         send()
 
     assert mail.outbox == []
-    assert Notice.objects.get(week=2).state == "skipped"
+    assert Notice.objects.get(week=2).email.state == "skipped"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -213,23 +217,64 @@ def test_a_rolled_back_enrolment_enqueues_nothing(program):
     assert [m.subject for m in mail.outbox] == ["Welcome to Heal Your Hips"]
 
 
-def test_an_smtp_server_that_keeps_refusing_leaves_the_notice_failed_with_its_error(
-    alice, settings, smtp_server, sweep, told_through
+@pytest.fixture
+def sweep_outbox(django_capture_on_commit_callbacks):
+    """Run the outbox's sweep as beat does, every minute; eager tasks send at once."""
+
+    def run(at=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return outbox.sweep(at)
+
+    return run
+
+
+def test_an_smtp_server_that_keeps_refusing_is_given_up_visibly_once_the_email_is_stale(
+    alice, settings, smtp_server, sweep, sweep_outbox, told_through
 ):
     smtp_server.use_for_django(settings)
-    smtp_server.refuse = 100
+    smtp_server.refuse = 10_000
     told_through(alice.enrollments.get(), 1)
+    start = dt.datetime.now(UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        sweep()
+        email = Notice.objects.get(week=2).email
+        for minutes in range(0, 6 * 24 * 60, 15):
+            traveller.move_to(start + dt.timedelta(minutes=minutes))
+            sweep_outbox()
 
-    sweep()  # eager tasks run their retries at once
-
-    notice = Notice.objects.get(week=2)
-    assert notice.state == "failed"
-    assert notice.attempts == settings.UNLOCK_EMAIL_MAX_ATTEMPTS
-    assert "451" in notice.last_error
+    email.refresh_from_db()
+    assert email.state == "failed"
+    assert email.last_error.startswith("Gave up")
+    assert "451" in email.last_error
     assert smtp_server.messages == []
 
 
-def test_the_admin_retry_action_sends_a_failed_notice_again(
+def test_a_mail_outage_of_three_days_loses_no_email_and_sends_each_once(
+    alice, bob, settings, smtp_server, sweep, sweep_outbox, told_through
+):
+    smtp_server.use_for_django(settings)
+    smtp_server.refuse = 10_000
+    told_through(alice.enrollments.get(), 1)
+    start = dt.datetime.now(UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        sweep()
+        for minutes in range(0, 3 * 24 * 60, 15):
+            traveller.move_to(start + dt.timedelta(minutes=minutes))
+            sweep_outbox()
+        assert smtp_server.messages == []
+        smtp_server.refuse = 0
+        for minutes in range(3 * 24 * 60, 3 * 24 * 60 + 3 * 60, 15):
+            traveller.move_to(start + dt.timedelta(minutes=minutes))
+            sweep_outbox()
+
+    assert sorted((m["To"], m["Subject"]) for m in smtp_server.wait_for(2)) == [
+        ("alice@example.com", "Week 2 is open: Week 2 title"),
+        ("bob@example.com", "Welcome to Heal Your Hips"),
+    ]
+    assert set(Email.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_the_admin_retry_action_sends_a_failed_email_again(
     alice,
     instructor,
     client,
@@ -239,53 +284,54 @@ def test_the_admin_retry_action_sends_a_failed_notice_again(
     django_capture_on_commit_callbacks,
 ):
     smtp_server.use_for_django(settings)
-    notice = Notice.objects.create(
-        enrollment=alice.enrollments.get(), week=2, kind="week", state="failed", attempts=6
-    )
+    notice = told_through(alice.enrollments.get(), 2)
+    Email.objects.filter(pk=notice.email_id).update(state="failed", attempts=6)
     client.force_login(instructor)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:programs_notice_changelist"),
-            {"action": "retry", "_selected_action": [notice.pk]},
+            reverse("admin:outbox_email_changelist"),
+            {"action": "retry", "_selected_action": [notice.email_id]},
         )
 
     assert response.status_code == 302
-    notice.refresh_from_db()
-    assert (notice.state, notice.attempts) == ("sent", 1)
+    notice.email.refresh_from_db()
+    assert (notice.email.state, notice.email.attempts) == ("sent", 1)
     assert [m["Subject"] for m in smtp_server.wait_for(1)] == ["Week 2 is open: Week 2 title"]
 
 
-def test_the_admin_lists_failed_notices_with_their_error(alice, instructor, client):
-    Notice.objects.create(
-        enrollment=alice.enrollments.get(),
-        week=2,
-        kind="week",
-        state="failed",
-        last_error="SMTPDataError: (451, b'Mailbox busy')",
+def test_the_admin_lists_failed_emails_with_their_error(alice, instructor, client, told_through):
+    notice = told_through(alice.enrollments.get(), 2)
+    Email.objects.filter(pk=notice.email_id).update(
+        state="failed", last_error="SMTPDataError: (451, b'Mailbox busy')"
     )
     client.force_login(instructor)
 
-    response = client.get(reverse("admin:programs_notice_changelist") + "?state=failed")
+    response = client.get(reverse("admin:outbox_email_changelist") + "?state=failed")
 
     assert "Mailbox busy" in response.text
     assert "alice@example.com" in response.text
+    assert "Week opened" in response.text
 
 
-def test_a_notice_stuck_in_sending_is_sent_by_the_first_sweep_after_the_timeout(
-    alice, sweep, told_through
+def test_an_email_stuck_in_sending_is_sent_by_the_first_outbox_sweep_after_the_timeout(
+    alice, sweep_outbox
 ):
-    notice = Notice.objects.create(
-        enrollment=alice.enrollments.get(), week=2, kind="week", state="sending", attempts=1
+    claimed_at = dt.datetime.now(UTC)
+    email = EmailFactory(
+        key=f"unlock:{alice.enrollments.get().pk}:2",
+        state="sending",
+        attempts=1,
+        updated_at=claimed_at,
+        due_at=claimed_at + STALE_AFTER,
     )
-    with time_machine.travel(notice.updated_at + notices.STALE_AFTER - QUARTER_HOUR):
-        sweep()
+    Notice.objects.create(enrollment=alice.enrollments.get(), week=2, kind="week", email=email)
+    sweep_outbox(claimed_at + STALE_AFTER - QUARTER_HOUR)
     assert mail.outbox == []
 
-    with time_machine.travel(notice.updated_at + notices.STALE_AFTER + dt.timedelta(seconds=1)):
-        sweep()
-    notice.refresh_from_db()
-    assert (notice.state, notice.attempts) == ("sent", 2)
+    sweep_outbox(claimed_at + STALE_AFTER + dt.timedelta(seconds=1))
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == ("sent", 2)
     assert len(mail.outbox) == 1
 
 
@@ -295,22 +341,18 @@ def test_the_sweep_reads_a_fixed_number_of_queries_per_batch(
     for _ in range(12):
         enroll_days_ago(UserFactory(), program, 10)
 
-    # Stale check and programs, then per batch: savepoint, lock, candidates, insert, release.
-    with django_capture_on_commit_callbacks(), django_assert_num_queries(2 + 5 * 3):
+    # Programs, then per batch: savepoint, lock, candidates, insert emails and notices, release.
+    with django_capture_on_commit_callbacks(), django_assert_num_queries(1 + 6 * 3):
         due = notices.sweep(batch_size=5)
     assert len(due) == 12
 
 
-def test_no_retry_waits_longer_than_the_redis_visibility_timeout():
-    longest = notices.retry_delay(settings.UNLOCK_EMAIL_MAX_ATTEMPTS - 1)
-    assert longest < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-    assert longest < notices.STALE_AFTER.total_seconds()
-
-
-def test_beat_sweeps_every_fifteen_minutes():
-    (entry,) = settings.CELERY_BEAT_SCHEDULE.values()
-    assert entry["task"] == "programs.tasks.sweep_unlock_emails"
-    assert entry["schedule"].minute == {0, 15, 30, 45}
+def test_beat_sweeps_unlock_emails_every_fifteen_minutes_and_the_outbox_every_minute():
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert schedule["programs.tasks.sweep_unlock_emails"].minute == {0, 15, 30, 45}
+    assert schedule["outbox.tasks.sweep_outbox"].minute == set(range(60))
 
 
 def test_send_unlock_emails_dry_run_prints_what_is_due_and_records_nothing(
@@ -430,6 +472,6 @@ def test_a_gap_in_the_week_numbers_is_skipped_and_the_program_ends_after_its_las
         (5, "Week 5 is open: Week 5 title"),
         (6, "You finished Heal Your Hips!"),
     ]
-    states = dict(enrollment.notices.values_list("week", "state"))
+    states = dict(enrollment.notices.values_list("week", "email__state"))
     assert states == {1: "sent", 2: "sent", 3: "sent", 4: "skipped", 5: "sent", 6: "sent"}
-    assert "has no week 4" in enrollment.notices.get(week=4).last_error
+    assert "has no week 4" in enrollment.notices.get(week=4).email.last_error

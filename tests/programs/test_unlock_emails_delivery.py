@@ -13,6 +13,9 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
+from outbox import services as outbox
+from outbox.delivery import STALE_AFTER
+from outbox.models import Email
 from programs import notices
 from programs.models import Notice
 from tests.factories import UserFactory, enroll_days_ago
@@ -37,8 +40,8 @@ def due_clients(program, told_through):
 
 def _wait_until_all_sent(timeout=30):
     deadline = time.monotonic() + timeout
-    while Notice.objects.exclude(state=Notice.State.SENT).exists():
-        assert time.monotonic() < deadline, list(Notice.objects.values("pk", "state"))
+    while Email.objects.exclude(state=Email.State.SENT).exists():
+        assert time.monotonic() < deadline, list(Email.objects.values("pk", "state"))
         time.sleep(0.1)
 
 
@@ -86,7 +89,7 @@ def test_a_real_worker_delivers_the_week_email_with_both_parts_and_unsubscribe_h
     html = message.get_body(("html",)).get_content()
     assert "Week 2 of Heal Your Hips is open" in text
     assert 'href="http://127.0.0.1:8000/program/week/2/"' in html
-    assert Notice.objects.get(week=2).sent_at is not None
+    assert Notice.objects.get(week=2).email.sent_at is not None
 
 
 def test_the_sweep_run_twice_and_two_sweeps_at_once_send_each_email_once(
@@ -131,9 +134,10 @@ def test_a_worker_killed_mid_batch_then_restarted_delivers_every_email_exactly_o
     assert len(smtp_server.messages) == 3
 
     # The killed worker's messages stay unacked in Redis for the visibility timeout, and the
-    # notice it was sending stays "sending": the first sweep after STALE_AFTER enqueues them again.
-    with time_machine.travel(timezone.now() + notices.STALE_AFTER + dt.timedelta(minutes=1)):
-        notices.sweep()
+    # email it was sending stays "sending": the first outbox sweep after STALE_AFTER enqueues
+    # them again.
+    with time_machine.travel(timezone.now() + STALE_AFTER + dt.timedelta(minutes=1)):
+        outbox.sweep()
     smtp_server.delay = 0
     start_celery_worker(EMAIL_URL=smtp_server.url)
     smtp_server.wait_for(8)
@@ -148,13 +152,27 @@ def test_an_smtp_server_refusing_mail_then_coming_back_gets_the_email_after_retr
 ):
     due_clients(1)
     smtp_server.refuse = 2
-    start_celery_worker(EMAIL_URL=smtp_server.url, UNLOCK_EMAIL_RETRY_SECONDS=1)
+    start_celery_worker(EMAIL_URL=smtp_server.url)
 
     notices.sweep()
+    email = Notice.objects.get(week=2).email
+    for attempt in (1, 2):
+        smtp_server.wait_for_arrival(attempt)
+        _wait_for_state(email, "pending", attempts=attempt)
+        # Beat's outbox sweep, once the retry's wait is over.
+        outbox.sweep(email.due_at)
     (message,) = smtp_server.wait_for(1)
     _wait_until_all_sent()
 
     assert message["Subject"] == "Week 2 is open: Week 2 title"
-    notice = Notice.objects.get(week=2)
-    assert notice.attempts == 3
-    assert "451" in notice.last_error
+    email.refresh_from_db()
+    assert email.attempts == 3
+    assert "451" in email.last_error
+
+
+def _wait_for_state(email, state, attempts, timeout=30):
+    deadline = time.monotonic() + timeout
+    while (email.state, email.attempts) != (state, attempts):
+        assert time.monotonic() < deadline, (email.state, email.attempts)
+        time.sleep(0.05)
+        email.refresh_from_db()

@@ -5,8 +5,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from lessons.models import MAX_WEEKS
 from programs import services
-from programs.models import MAX_WEEKS
 from tests.factories import EnrollmentFactory, UserFactory, build_program
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")

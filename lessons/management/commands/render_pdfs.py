@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from lessons.models import ExercisePdf, Lesson
+from lessons.models import ExercisePdf, Lesson, Week
 from lessons.sheets import ExerciseSheet
-from programs.models import Week
 
 
 class Command(BaseCommand):

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from lessons.models import Exercise, Lesson
+from lessons.models import Exercise, Lesson, Program, Week
 from lessons.tasks import render_exercise_pdfs_on_commit
 from programs import demo_content as content
 from programs.demo_images import draw_exercise_image
-from programs.models import Enrollment, Program, Week
+from programs.models import Enrollment
 from programs.roles import create_instructor
 from programs.services import enroll
 

@@ -5,9 +5,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from programs.models import Program, Week
-
-from .models import Exercise, ExercisePdf, Lesson
+from .models import Exercise, ExercisePdf, Lesson, Program, Week
 from .tasks import render_exercise_pdfs_on_commit, render_week_pdf_on_commit
 
 

@@ -1,0 +1,99 @@
+"""Sending one email from the outbox: claim it, build it, send it, record what happened.
+
+`deliver` is idempotent, as acks_late needs: a second run of the same task finds the email claimed
+or finished and does nothing. A mail server that refuses or cannot be reached is tried again
+later with a growing wait (the outbox sweep picks it up), until the email's useful life is over.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from . import kinds
+from .models import Email
+
+log = logging.getLogger(__name__)
+
+# An email still "sending" this long after it was claimed lost its worker mid-send.
+STALE_AFTER = dt.timedelta(minutes=30)
+
+
+@shared_task
+def send_email(email_id: int):
+    deliver(email_id)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """The wait after failed attempt number `attempts`: doubling from OUTBOX_RETRY_SECONDS up to
+    OUTBOX_MAX_RETRY_SECONDS, so an outage of days is retried every few hours, not every minute."""
+    seconds = settings.OUTBOX_RETRY_SECONDS * 2 ** min(attempts - 1, 20)
+    return dt.timedelta(seconds=min(seconds, settings.OUTBOX_MAX_RETRY_SECONDS))
+
+
+def deliver(email_id: int) -> None:
+    now = timezone.now()
+    claimed = Email.objects.filter(pk=email_id, state=Email.State.PENDING).update(
+        state=Email.State.SENDING,
+        attempts=F("attempts") + 1,
+        updated_at=now,
+        due_at=now + STALE_AFTER,
+    )
+    if claimed != 1:
+        return
+    email = Email.objects.get(pk=email_id)
+    if now >= email.expires_at:
+        _finish(email, Email.State.FAILED, error=f"Gave up: too late to send. {email.last_error}")
+        return
+    try:
+        message = kinds.get(email.kind).message(email)
+    except kinds.Skip as reason:
+        _finish(email, Email.State.SKIPPED, error=str(reason))
+        return
+    except Exception as exc:
+        # A bug in a builder is logged with its traceback and retried like an outage: fixing
+        # the code lets the email go out; a bug that stays fails the email visibly.
+        log.exception("Could not build outbox email %s (%s)", email.pk, email.kind)
+        _failed_attempt(email, f"Could not write the email: {type(exc).__name__}")
+        return
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        _failed_attempt(email, f"{type(exc).__name__}: {exc}", to=_recipients(message))
+        return
+    _finish(email, Email.State.SENT, to=_recipients(message))
+
+
+def _recipients(message) -> str:
+    return ", ".join(message.to)[:254]
+
+
+def _finish(email: Email, state: str, *, error: str | None = None, to: str | None = None) -> None:
+    now = timezone.now()
+    changes = {"state": state, "updated_at": now, "payload": {}}
+    if state == Email.State.SENT:
+        changes["sent_at"] = now
+    # An earlier attempt's error is kept unless there is a new one to say why.
+    if error is not None:
+        changes["last_error"] = error.strip()
+    if to is not None:
+        changes["to"] = to
+    if Email.objects.filter(pk=email.pk, state=Email.State.SENDING).update(**changes) != 1:
+        log.warning("Outbox email %s was taken back by a sweep while it was being sent", email.pk)
+
+
+def _failed_attempt(email: Email, error: str, *, to: str | None = None) -> None:
+    now = timezone.now()
+    retry_at = now + retry_delay(email.attempts)
+    if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS or retry_at >= email.expires_at:
+        _finish(email, Email.State.FAILED, error=f"Gave up after {email.attempts} tries: {error}")
+    else:
+        changes = {} if to is None else {"to": to}
+        Email.objects.filter(pk=email.pk, state=Email.State.SENDING).update(
+            state=Email.State.PENDING, last_error=error, updated_at=now, due_at=retry_at, **changes
+        )
+    log.warning("Outbox email %s (%s), attempt %s: %s", email.pk, email.kind, email.attempts, error)
