@@ -48,7 +48,7 @@ class User(AbstractUser):
         max_length=64,
         choices=time_zone_choices,
         default=default_time_zone,
-        help_text="New weeks open at 6 a.m. in this time zone.",
+        help_text="New weeks open, and emails arrive, by the clock of this time zone.",
     )
     wants_program_emails = models.BooleanField(
         "weekly program emails",

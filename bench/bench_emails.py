@@ -61,8 +61,10 @@ def seed(at: dt.datetime):
     from django.core.management import call_command
 
     from accounts.models import User
-    from lessons.models import Lesson
-    from programs.models import Enrollment, Notice, Program, Week
+    from lessons.models import Lesson, Program, Week
+    from outbox.models import Email
+    from outbox.services import new_email
+    from programs.models import Enrollment, Notice
 
     call_command("migrate", verbosity=0)
     program = Program.objects.create(
@@ -105,9 +107,13 @@ def seed(at: dt.datetime):
                 Enrollment(user=user, program=program, starts_on=today - dt.timedelta(days_in))
                 for user in users
             )
-            Notice.objects.bulk_create(
-                Notice(enrollment=enrollment, week=told, kind="week", state="sent")
+            emails = Email.objects.bulk_create(
+                new_email("unlock", f"unlock:{enrollment.pk}:{told}", state="sent")
                 for enrollment in enrollments
+            )
+            Notice.objects.bulk_create(
+                Notice(enrollment=enrollment, week=told, kind="week", email=email)
+                for enrollment, email in zip(enrollments, emails, strict=True)
             )
     from django.db import connection
 
@@ -120,9 +126,10 @@ def timed_sweep(at):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from outbox import services as outbox
     from programs import notices
 
-    enqueue = notices._enqueue
+    enqueue = outbox._enqueue
     spent = {"enqueue": 0.0, "batches": 0}
 
     def timed_enqueue(ids):
@@ -131,14 +138,14 @@ def timed_sweep(at):
         spent["enqueue"] += time.perf_counter() - started
         spent["batches"] += 1
 
-    notices._enqueue = timed_enqueue
+    outbox._enqueue = timed_enqueue
     try:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             due = notices.sweep(at)
             total = time.perf_counter() - started
     finally:
-        notices._enqueue = enqueue
+        outbox._enqueue = enqueue
     return len(due), total, spent, queries.captured_queries
 
 
@@ -155,11 +162,13 @@ def _statements_per_transaction(queries) -> list[int]:
 
 
 def forget_sweep(at):
-    """Undo a sweep: its notices and its queued messages."""
+    """Undo a sweep: its notices, their emails and its queued messages."""
     from healhips.celery import app as celery_app
+    from outbox.models import Email
     from programs.models import Notice
 
     Notice.objects.filter(created_at=at).delete()
+    Email.objects.filter(created_at=at, kind="unlock").exclude(state="sent").delete()
     celery_app.control.purge()
 
 
@@ -245,13 +254,10 @@ def main():
     print(f"| … of which enqueueing to Redis | {spent['enqueue']:.2f} s |")
     print(f"| Batches with notices | {spent['batches']} |")
     print(
-        "| Queries per batch, BEGIN and COMMIT aside: lock, read, insert "
+        "| Queries per batch, BEGIN and COMMIT aside: lock, read, insert emails, insert notices "
         f"(the last batch, empty, inserts nothing) | {per_batch} |"
     )
-    print(
-        f"| Queries in the whole sweep: stale check, programs, batches (BEGIN, COMMIT aside) "
-        f"| {len(work)} |"
-    )
+    print(f"| Queries in the whole sweep: programs, batches (BEGIN, COMMIT aside) | {len(work)} |")
     print(f"| Peak Python memory during the sweep (tracemalloc) | {peak / 2**20:.1f} MiB |")
     print(f"| Sweep when nothing is due ({len(idle_queries)} queries) | {idle * 1000:.0f} ms |")
     print(
@@ -260,7 +266,7 @@ def main():
     )
     print()
     print(
-        f"Retries back off from {settings.UNLOCK_EMAIL_RETRY_SECONDS} s; every email is its own "
+        f"Retries back off from {settings.OUTBOX_RETRY_SECONDS} s; every email is its own "
         "SMTP connection (Django's backend opens one per send)."
     )
 

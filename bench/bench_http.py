@@ -104,8 +104,7 @@ def query_counts(cookie_user_email: str) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from lessons.models import Lesson
-    from programs.models import Program
+    from lessons.models import Lesson, Program
 
     program = Program.current()
     client = Client()

@@ -47,8 +47,7 @@ def set_up():
     from django.core.management import call_command
 
     from healhips.celery import app as celery_app
-    from lessons.models import Exercise, Lesson
-    from programs.models import Program, Week
+    from lessons.models import Exercise, Lesson, Program, Week
 
     celery_app.conf.task_always_eager = False
     call_command("migrate", verbosity=0)
@@ -80,9 +79,8 @@ def set_up():
 
 
 def sheet(name: str):
-    from lessons.models import Lesson
+    from lessons.models import Lesson, Week
     from lessons.sheets import ExerciseSheet
-    from programs.models import Week
 
     if name == "week":
         return ExerciseSheet.for_week(Week.objects.get(number=BIG_WEEK))
