@@ -65,6 +65,10 @@ def deliver(email_id: int) -> None:
     except (smtplib.SMTPException, OSError) as exc:
         _failed_attempt(email, f"{type(exc).__name__}: {exc}", to=_recipients(message))
         return
+    except Exception as exc:
+        log.exception("Could not send outbox email %s (%s)", email.pk, email.kind)
+        _failed_attempt(email, f"Could not send: {type(exc).__name__}", to=_recipients(message))
+        return
     _finish(email, Email.State.SENT, to=_recipients(message))
 
 
@@ -82,8 +86,14 @@ def _finish(email: Email, state: str, *, error: str | None = None, to: str | Non
         changes["last_error"] = error.strip()
     if to is not None:
         changes["to"] = to
-    if Email.objects.filter(pk=email.pk, state=Email.State.SENDING).update(**changes) != 1:
+    if _this_claim(email).update(**changes) != 1:
         log.warning("Outbox email %s was taken back by a sweep while it was being sent", email.pk)
+
+
+def _this_claim(email: Email):
+    """The row, if it is still this attempt's: after a sweep took it back from a worker that was
+    too slow, a later attempt owns it and this one must not write over it."""
+    return Email.objects.filter(pk=email.pk, state=Email.State.SENDING, attempts=email.attempts)
 
 
 def _failed_attempt(email: Email, error: str, *, to: str | None = None) -> None:
@@ -93,7 +103,7 @@ def _failed_attempt(email: Email, error: str, *, to: str | None = None) -> None:
         _finish(email, Email.State.FAILED, error=f"Gave up after {email.attempts} tries: {error}")
     else:
         changes = {} if to is None else {"to": to}
-        Email.objects.filter(pk=email.pk, state=Email.State.SENDING).update(
+        _this_claim(email).update(
             state=Email.State.PENDING, last_error=error, updated_at=now, due_at=retry_at, **changes
         )
     log.warning("Outbox email %s (%s), attempt %s: %s", email.pk, email.kind, email.attempts, error)

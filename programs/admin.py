@@ -103,6 +103,11 @@ class NoticeAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A notice records how far the client has been told: without it the sweep would owe
+        # them the same email again.
+        return False
+
     @admin.display(description="email", ordering="email__state")
     def email_state(self, obj):
         return obj.email.get_state_display()

@@ -174,9 +174,13 @@ def welcome(enrollment: Enrollment) -> Notice:
 
 def build_unlock_email(email):
     """The outbox's builder for unlock emails: checks again that the client still wants it."""
-    notice = Notice.objects.select_related("enrollment__user", "enrollment__program").get(
-        email=email
+    notice = (
+        Notice.objects.select_related("enrollment__user", "enrollment__program")
+        .filter(email=email)
+        .first()
     )
+    if notice is None:
+        raise Skip("Not sent: the enrolment this email was for was deleted.")
     if not notice.should_send:
         raise Skip("Not sent: the client has no access now, or turned program emails off.")
     return build_notice_email(notice)

@@ -14,8 +14,11 @@ def notices_to_emails(apps, schema_editor):
     Notice = apps.get_model("programs", "Notice")
     Email = apps.get_model("outbox", "Email")
     for notice in Notice.objects.select_related("enrollment__user").order_by("pk").iterator():
-        notice.email = Email.objects.create(
+        # update_or_create: after this migration was undone (which keeps the emails) and is
+        # applied again, each notice takes back its email with the notice's current state.
+        notice.email, _ = Email.objects.update_or_create(
             key=f"unlock:{notice.enrollment_id}:{notice.week}",
+            defaults=dict(
             kind="unlock",
             to=notice.enrollment.user.email if notice.state == "sent" else "",
             state=notice.state,
@@ -27,6 +30,7 @@ def notices_to_emails(apps, schema_editor):
             due_at=notice.updated_at + STALE_AFTER,
             expires_at=notice.created_at + USEFUL_LIFE,
             sent_at=notice.sent_at,
+            ),
         )
         notice.save(update_fields=["email"])
 
