@@ -57,7 +57,7 @@ def queue_message(kind: str, message) -> Email:
         "from_email": message.from_email,
         "to": list(message.to),
         "headers": dict(message.extra_headers),
-        "alternatives": [[content, mimetype] for content, mimetype in message.alternatives],
+        "alternatives": [list(part) for part in getattr(message, "alternatives", [])],
     }
     return queue(kind, f"{kind}:{uuid.uuid4()}", to=", ".join(message.to), payload=payload)
 
