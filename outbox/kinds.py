@@ -34,12 +34,15 @@ class Kind:
             return self.build(email)
         if not email.payload:
             raise Skip("Nothing to send: the message was discarded when it was given up.")
-        *fields, alternatives = (
-            email.payload[name]
-            for name in ("subject", "body", "from_email", "to", "headers", "alternatives")
+        written = email.payload
+        message = EmailMultiAlternatives(
+            written["subject"],
+            written["body"],
+            written["from_email"],
+            written["to"],
+            headers=written["headers"],
         )
-        message = EmailMultiAlternatives(*fields[:4], headers=fields[4])
-        for content, mimetype in alternatives:
+        for content, mimetype in written["alternatives"]:
             message.attach_alternative(content, mimetype)
         return message
 
