@@ -19,6 +19,15 @@ from lib.money import format_money
 MAX_WEEKS = 52
 
 
+class Status(models.TextChoices):
+    """Where a week or a class stands for clients. Only published content reaches them: pages,
+    emails and PDFs alike. Staff also see drafts, marked as such, in the preview."""
+
+    DRAFT = "draft", "Draft: only you can see it"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived: hidden from clients, kept with their progress"
+
+
 class ProgramQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -63,13 +72,16 @@ class Program(models.Model):
         return reverse("programs:sales")
 
     @classmethod
-    def current(cls):
-        """The program this site sells. The site runs one program; the data model allows more."""
-        return cls.objects.published().first()
+    def current(cls, *, for_members=False):
+        """The program this site runs (one; the data model allows more). Publishing controls the
+        sales page and new enrolments only: `for_members` finds it unpublished too, so enrolled
+        clients keep their program."""
+        programs = cls.objects.all() if for_members else cls.objects.published()
+        return programs.order_by("id").first()
 
     @classmethod
-    def current_or_404(cls):
-        program = cls.current()
+    def current_or_404(cls, *, for_members=False):
+        program = cls.current(for_members=for_members)
         if program is None:
             raise Http404("No program is published yet.")
         return program
@@ -79,6 +91,13 @@ class Program(models.Model):
         return format_money(self.price_amount, self.currency)
 
 
+class WeekQuerySet(models.QuerySet):
+    def visible(self, *, drafts=False):
+        """Weeks a client sees (published); with `drafts`, what staff preview shows as well."""
+        shown = [Status.PUBLISHED, Status.DRAFT] if drafts else [Status.PUBLISHED]
+        return self.filter(status__in=shown)
+
+
 class Week(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="weeks")
     number = models.PositiveSmallIntegerField(
@@ -86,6 +105,9 @@ class Week(models.Model):
     )
     title = models.CharField(max_length=120)
     summary = models.TextField(blank=True, help_text="Markdown. Shown at the top of the week.")
+    status = models.CharField(max_length=16, choices=Status, default=Status.PUBLISHED)
+
+    objects = WeekQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "number"]
@@ -129,9 +151,25 @@ class LessonQuerySet(models.QuerySet):
     def in_order(self):
         return self.order_by("position", "id")
 
-    def bonus(self, program):
+    def visible(self, *, drafts=False):
+        """Classes a client sees: published, in a published week (or a bonus class). With
+        `drafts`, what staff preview shows as well. The one rule for pages, emails and PDFs."""
+        shown = [Status.PUBLISHED, Status.DRAFT] if drafts else [Status.PUBLISHED]
+        return self.filter(status__in=shown).filter(
+            models.Q(week__isnull=True) | models.Q(week__status__in=shown)
+        )
+
+    def owning_file(self, name: str):
+        """The class a stored picture or captions file belongs to, or None."""
+        return (
+            self.select_related("week")
+            .filter(Q(captions=name) | Q(exercises__image=name) | Q(exercises__thumbnail=name))
+            .first()
+        )
+
+    def bonus(self, program, *, drafts=False):
         """The program's bonus classes (open from day one), in the order the instructor set."""
-        return self.filter(program=program, week__isnull=True).in_order()
+        return self.visible(drafts=drafts).filter(program=program, week__isnull=True).in_order()
 
 
 class Lesson(models.Model):
@@ -166,6 +204,7 @@ class Lesson(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(600)]
     )
+    status = models.CharField(max_length=16, choices=Status, default=Status.PUBLISHED)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LessonQuerySet.as_manager()
@@ -191,18 +230,15 @@ class Lesson(models.Model):
         if self.week_id and self.program_id and self.week.program_id != self.program_id:
             raise ValidationError({"week": "This week belongs to another program."})
 
-    @classmethod
-    def owning_file(cls, name: str):
-        """The class a stored picture or captions file belongs to, or None."""
-        return (
-            cls.objects.select_related("week")
-            .filter(Q(captions=name) | Q(exercises__image=name) | Q(exercises__thumbnail=name))
-            .first()
-        )
-
     @property
     def is_bonus(self) -> bool:
         return self.week_id is None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT or (
+            self.week is not None and self.week.status == Status.DRAFT
+        )
 
     @cached_property
     def video(self) -> dict | None:

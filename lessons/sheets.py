@@ -50,7 +50,8 @@ class ExerciseSheet:
     @classmethod
     def for_week(cls, week: Week) -> "ExerciseSheet":
         lessons = (
-            Lesson.objects.filter(week=week)
+            Lesson.objects.visible()
+            .filter(week=week)
             .select_related("program", "week")
             .prefetch_related("exercises")
             .order_by("position", "id")

@@ -42,6 +42,17 @@ class Viewer:
     def sees_everything(self) -> bool:
         return self.enrollment is None
 
+    @property
+    def sees_drafts(self) -> bool:
+        """Staff see draft weeks and classes (marked as drafts), in preview too; clients never."""
+        return self.user.is_staff
+
+    def lessons(self):
+        return Lesson.objects.visible(drafts=self.sees_drafts)
+
+    def weeks(self):
+        return self.program.weeks.visible(drafts=self.sees_drafts)
+
     def can_open_week(self, number: int) -> bool:
         return number <= self.week_limit
 
@@ -94,7 +105,7 @@ def member_required(view=None, *, no_access_template=None):
         @wraps(view)
         @login_required
         def wrapper(request, *args, **kwargs):
-            program = Program.current_or_404()
+            program = Program.current_or_404(for_members=True)
             viewer = get_viewer(request, program)
             if viewer is None:
                 message = _no_access_message(request.user, program)

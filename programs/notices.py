@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.models import Lesson, Program
+from lessons.models import Lesson, Program, Status
 from lib.emails import build_email
 from outbox import services as outbox
 from outbox.kinds import Skip
@@ -117,7 +117,10 @@ def sweep(at: dt.datetime | None = None, *, dry_run=False, batch_size=BATCH_SIZE
     """
     at = at or timezone.now()
     recorded = []
-    programs = Program.objects.annotate(last_week=Coalesce(Max("weeks__number"), 0))
+    published = Q(weeks__status=Status.PUBLISHED)
+    programs = Program.objects.annotate(
+        last_week=Coalesce(Max("weeks__number", filter=published), 0)
+    )
     for program in programs.order_by("pk"):
         after_pk = 0
         while after_pk is not None:
@@ -162,7 +165,7 @@ def welcome(enrollment: Enrollment) -> Notice:
     It tells about every week already open (a start date in the past), so the sweep does not
     follow it with a summary.
     """
-    last_week = enrollment.program.weeks.aggregate(last=Max("number"))["last"] or 0
+    last_week = enrollment.program.weeks.visible().aggregate(last=Max("number"))["last"] or 0
     week = max(1, min(enrollment.open_week_limit(), last_week))
     return Notice.objects.create(
         enrollment=enrollment,
@@ -192,7 +195,7 @@ def build_notice_email(notice: Notice):
     far, so the sweep moves on to the next week."""
     enrollment = notice.enrollment
     user, program = enrollment.user, enrollment.program
-    weeks = list(program.weeks.order_by("number"))
+    weeks = list(program.weeks.visible().order_by("number"))
     open_weeks = [week for week in weeks if week.number <= notice.week]
     bonus = list(Lesson.objects.bonus(program))
     context = {
@@ -217,7 +220,7 @@ def build_notice_email(notice: Notice):
                 "numbers), so there is no week to announce."
             )
         context["week"] = week
-        context["lessons"] = week.lessons.in_order()
+        context["lessons"] = week.lessons.visible().in_order()
     elif notice.kind == Notice.Kind.SUMMARY:
         context["open_weeks"] = open_weeks
         context["is_complete"] = notice.week > max((week.number for week in weeks), default=0)

@@ -81,8 +81,8 @@ class Outline:
 
 
 def build_outline(viewer: Viewer) -> Outline:
-    ordered = Lesson.objects.annotate(exercise_count=Count("exercises")).in_order()
-    weeks = viewer.program.weeks.prefetch_related(Prefetch("lessons", queryset=ordered))
+    ordered = viewer.lessons().annotate(exercise_count=Count("exercises")).in_order()
+    weeks = viewer.weeks().prefetch_related(Prefetch("lessons", queryset=ordered))
     done = viewer.completed_lesson_ids
     week_rows = [
         WeekRow(
@@ -93,5 +93,5 @@ def build_outline(viewer: Viewer) -> Outline:
         )
         for week in weeks
     ]
-    bonus = ordered.bonus(viewer.program)
+    bonus = ordered.bonus(viewer.program, drafts=viewer.sees_drafts)
     return Outline(week_rows, [LessonRow(lesson, lesson.id in done) for lesson in bonus])

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from lessons.models import ExercisePdf, Lesson, Program, Week
+from lessons.models import ExercisePdf, Lesson, Program
 from lessons.sheets import ExerciseSheet
 
 from .access import PREVIEW_SESSION_KEY, get_viewer, locked_response, member_required
@@ -22,9 +22,9 @@ def sales(request):
     viewer = get_viewer(request, program) if request.user.is_authenticated else None
     context = {
         "program": program,
-        "weeks": program.weeks.all(),
+        "weeks": program.weeks.visible(),
         "bonus_lessons": Lesson.objects.bonus(program),
-        "class_count": Lesson.objects.filter(program=program, week__isnull=False).count(),
+        "class_count": Lesson.objects.visible().filter(program=program, week__isnull=False).count(),
         "viewer": viewer,
     }
     return render(request, "programs/sales.html", context)
@@ -54,7 +54,7 @@ def week_detail(request, viewer, number):
 def _get_lesson_for_viewer(viewer, slug):
     """The class (404 if there is none) and whether the viewer may open it now."""
     lesson = get_object_or_404(
-        Lesson.objects.select_related("week", "program"), slug=slug, program=viewer.program
+        viewer.lessons().select_related("week", "program"), slug=slug, program=viewer.program
     )
     return lesson, viewer.can_open(lesson)
 
@@ -65,7 +65,8 @@ def lesson_detail(request, viewer, slug):
     if not can_open:
         return locked_response(request, viewer, lesson.week.number, lesson.title)
     siblings = list(
-        Lesson.objects.filter(program=lesson.program, week=lesson.week)
+        viewer.lessons()
+        .filter(program=lesson.program, week=lesson.week)
         .in_order()
         .only("slug", "title", "position", "week_id")
     )
@@ -109,7 +110,7 @@ def lesson_pdf(request, viewer, slug):
 @member_required(no_access_template=NO_ACCESS_TEMPLATE)
 def week_pdf(request, viewer, number):
     week = get_object_or_404(
-        Week.objects.select_related("program"), program=viewer.program, number=number
+        viewer.weeks().select_related("program"), program=viewer.program, number=number
     )
     if not viewer.can_open_week(number):
         return locked_response(request, viewer, number, f"Week {number}")
@@ -133,7 +134,9 @@ def _pdf_download(sheet):
 def media_file(request, viewer, path):
     """An exercise picture or a captions file, for those who may open its class (staff always,
     whatever day they preview). Anything else under /media/ does not exist."""
-    lesson = Lesson.owning_file(path)
+    # Staff see every class's files, archived ones included (the admin shows their pictures).
+    lessons = Lesson.objects.all() if request.user.is_staff else viewer.lessons()
+    lesson = lessons.owning_file(path)
     if lesson is None or not (request.user.is_staff or viewer.can_open(lesson)):
         raise Http404("No such file.")
     if not default_storage.exists(path):

@@ -2,10 +2,11 @@ import pytest
 from django.core.cache import cache
 
 from healhips.celery import app as celery_app
-from programs.models import Enrollment
+from outbox.models import Email
+from programs.models import Enrollment, Notice
 from programs.roles import create_instructor
 
-from .factories import PASSWORD, UserFactory, build_program, enroll_days_ago
+from .factories import PASSWORD, EmailFactory, UserFactory, build_program, enroll_days_ago
 
 pytest_plugins = ["tests.workers", "tests.smtp"]
 
@@ -69,3 +70,21 @@ def dave(db):
 @pytest.fixture
 def instructor(db):
     return create_instructor("maya@example.com", PASSWORD, first_name="Maya")
+
+
+@pytest.fixture
+def told_through():
+    """`told_through(enrollment, week)`: the client already got the emails up to `week`."""
+
+    def tell(enrollment, week):
+        email = EmailFactory(
+            key=f"unlock:{enrollment.pk}:{week}", state=Email.State.SENT, to=enrollment.user.email
+        )
+        return Notice.objects.create(
+            enrollment=enrollment,
+            week=week,
+            kind=Notice.Kind.WELCOME if week == 1 else Notice.Kind.WEEK,
+            email=email,
+        )
+
+    return tell
