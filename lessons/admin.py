@@ -3,7 +3,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import Exercise, Lesson, Program, Week
+from . import history
+from .models import Exercise, Lesson, Program, Status, Week
 
 
 def _thumbnail(exercise):
@@ -14,6 +15,55 @@ def _thumbnail(exercise):
         exercise.thumbnail.url,
         exercise.image_alt,
     )
+
+
+class KeepsClientHistory:
+    """Admin for content clients may have a history with (weeks, classes).
+
+    Content that has opened for a client, or that a client marked done, cannot be deleted: it is
+    archived instead (hidden from clients, kept with their progress, restorable). The form says
+    why; the list offers archive, restore and draft actions in place of "delete selected".
+    """
+
+    @admin.display(description="Clients")
+    def client_history(self, obj):
+        reasons = history.client_history(obj) if obj and obj.pk else []
+        if not reasons:
+            return "No client has opened it yet: you may delete it."
+        return (
+            f"{'; '.join(reasons).capitalize()}. It cannot be deleted: set its status to "
+            "Archived to hide it from clients and keep their progress."
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and history.client_history(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def _set_status(self, request, queryset, status, done):
+        contents = list(queryset)
+        for content in contents:
+            content.status = status
+            # Saved one by one: the PDFs follow what clients may see (see pdf_signals).
+            content.save(update_fields=["status"])
+        self.message_user(request, f"{len(contents)} {done}.")
+
+    @admin.action(description="Archive: hide from clients, keep their progress")
+    def archive(self, request, queryset):
+        self._set_status(request, queryset, Status.ARCHIVED, "archived")
+
+    @admin.action(description="Publish: show to clients")
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED, "published")
+
+    @admin.action(description="Make draft: only you can see it")
+    def make_draft(self, request, queryset):
+        self._set_status(request, queryset, Status.DRAFT, "made drafts")
 
 
 class ExerciseInline(admin.StackedInline):
@@ -34,18 +84,26 @@ class ExerciseInline(admin.StackedInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
-    list_display = ["title", "week", "position", "duration_minutes", "exercise_count", "updated_at"]
-    list_filter = ["program", "week", ("week", admin.EmptyFieldListFilter)]
+class LessonAdmin(KeepsClientHistory, admin.ModelAdmin):
+    list_display = [
+        "title", "week", "status", "position", "duration_minutes", "exercise_count", "updated_at",
+    ]  # fmt: skip
+    list_filter = ["status", "program", "week", ("week", admin.EmptyFieldListFilter)]
     list_select_related = ["week"]
     search_fields = ["title", "summary", "notes", "exercises__name"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["week__number", "position"]
     inlines = [ExerciseInline]
+    readonly_fields = ["client_history"]
+    actions = ["publish", "make_draft", "archive"]
     fieldsets = [
-        (None, {"fields": ["program", "week", "title", "slug", "position", "summary"]}),
+        (
+            None,
+            {"fields": ["program", "week", "title", "slug", "status", "position", "summary"]},
+        ),
         ("Video", {"fields": ["video_url", "captions", "duration_minutes"]}),
         ("Notes", {"fields": ["notes"]}),
+        ("Clients", {"fields": ["client_history"]}),
     ]
 
     def get_queryset(self, request):
@@ -72,8 +130,10 @@ class ExerciseAdmin(admin.ModelAdmin):
 class WeekInline(admin.TabularInline):
     model = Week
     extra = 0
-    fields = ["number", "title"]
+    fields = ["number", "title", "status"]
     show_change_link = True
+    # Deleting goes through the week's own page, which says what goes or archives instead.
+    can_delete = False
 
 
 @admin.register(Program)
@@ -103,20 +163,24 @@ class ProgramAdmin(admin.ModelAdmin):
 class LessonInline(admin.TabularInline):
     model = Lesson
     extra = 0
-    fields = ["position", "title", "slug", "duration_minutes"]
+    fields = ["position", "title", "slug", "status", "duration_minutes"]
     prepopulated_fields = {"slug": ["title"]}
     show_change_link = True
     ordering = ["position", "id"]
+    can_delete = False
 
 
 @admin.register(Week)
-class WeekAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "program", "class_count"]
+class WeekAdmin(KeepsClientHistory, admin.ModelAdmin):
+    list_display = ["number", "title", "status", "program", "class_count"]
     list_display_links = ["number", "title"]
-    list_filter = ["program"]
+    list_filter = ["status", "program"]
     search_fields = ["title", "summary"]
     ordering = ["program", "number"]
     inlines = [LessonInline]
+    fields = ["program", "number", "title", "status", "summary", "client_history"]
+    readonly_fields = ["client_history"]
+    actions = ["publish", "make_draft", "archive"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(class_count=Count("lessons"))

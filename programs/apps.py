@@ -6,10 +6,12 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self):
+        from lessons import history as content_history
         from outbox import kinds
 
-        from . import notices
+        from . import history, notices
 
+        content_history.register(history.content_history)
         kinds.register(
             notices.EMAIL_KIND,
             label="Week opened",

@@ -103,7 +103,8 @@ class Completion(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
     )
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    # A client's record outlives any edit of the content: a class that has one is archived.
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="completions")
     completed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

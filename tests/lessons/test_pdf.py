@@ -338,6 +338,7 @@ def test_a_week_title_edited_in_the_admin_is_in_the_stored_week_pdf_before_anyon
         "program": week.program_id,
         "number": week.number,
         "title": "Strong glutes",
+        "status": week.status,
         "summary": week.summary,
         "lessons-TOTAL_FORMS": len(lessons),
         "lessons-INITIAL_FORMS": len(lessons),
@@ -352,6 +353,7 @@ def test_a_week_title_edited_in_the_admin_is_in_the_stored_week_pdf_before_anyon
             f"lessons-{n}-title": lesson.title,
             f"lessons-{n}-slug": lesson.slug,
             f"lessons-{n}-duration_minutes": lesson.duration_minutes,
+            f"lessons-{n}-status": lesson.status,
         }
     caplog.set_level(logging.INFO, logger="lessons.pdf")
     caplog.clear()

@@ -110,7 +110,7 @@ def test_the_instructor_adds_a_class_on_its_weeks_admin_page(client, instructor,
         }
     )
     for index, lesson_form in enumerate(inline.initial_forms):
-        for field in ["id", "position", "title", "slug", "duration_minutes"]:
+        for field in ["id", "position", "title", "slug", "status", "duration_minutes"]:
             value = lesson_form.initial.get(field, lesson_form.instance.pk if field == "id" else "")
             data[f"{inline.prefix}-{index}-{field}"] = value
         data[f"{inline.prefix}-{index}-week"] = week.pk
@@ -121,6 +121,7 @@ def test_the_instructor_adds_a_class_on_its_weeks_admin_page(client, instructor,
             f"{inline.prefix}-{new}-title": "Hip hinge basics",
             f"{inline.prefix}-{new}-slug": "hip-hinge-basics",
             f"{inline.prefix}-{new}-duration_minutes": "15",
+            f"{inline.prefix}-{new}-status": "published",
             f"{inline.prefix}-{new}-week": week.pk,
         }
     )
