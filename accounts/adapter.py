@@ -1,6 +1,9 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
-from django.contrib.sites.shortcuts import get_current_site
+from django.conf import settings
 from django.urls import reverse
 
 from . import emails
@@ -14,15 +17,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context_data):
-        """Written here, sent by a worker through the outbox: never inside the request."""
-        request = context.request
+        """Written here, sent by a worker through the outbox: never inside the request. The
+        site is named from SITE_URL, not from the sites framework's placeholder (example.com)."""
+        site = SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
         message = self.render_mail(
             template_prefix,
             email,
             {
-                "request": request,
+                "request": context.request,
                 "email": email,
-                "current_site": get_current_site(request),
+                "current_site": site,
+                "site_url": settings.SITE_URL,
                 **context_data,
             },
         )

@@ -12,6 +12,7 @@ SIGNED_OUT_PAGES = {
     "sign-up": "/accounts/signup/",
     "sign-in": "/accounts/login/",
     "sign-in code request": "/accounts/login/code/",
+    "page not found": "/no-such-page/",
 }
 
 
