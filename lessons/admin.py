@@ -1,7 +1,12 @@
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
+
+from lib.money import from_minor_units, to_minor_units
 
 from . import history
 from .models import Exercise, Lesson, Program, Status, Week
@@ -136,8 +141,41 @@ class WeekInline(admin.TabularInline):
     can_delete = False
 
 
+class ProgramAdminForm(forms.ModelForm):
+    """The price in money ("149" or "149.00"), never in cents: stored as Stripe charges it."""
+
+    price = forms.DecimalField(
+        min_value=Decimal("0.50"),
+        max_digits=8,
+        decimal_places=2,
+        help_text="What a client pays for the whole program, for example 149 or 149.00.",
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "title", "slug", "tagline", "is_published", "description", "audience",
+            "instructor_name", "instructor_bio", "currency", "unlock_interval_days", "unlock_hour",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["price"] = from_minor_units(
+                self.instance.price_amount, self.instance.currency
+            )
+
+    def save(self, commit=True):
+        program = super().save(commit=False)
+        program.price_amount = to_minor_units(self.cleaned_data["price"], program.currency)
+        if commit:
+            program.save()
+        return program
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
+    form = ProgramAdminForm
     list_display = ["title", "price_display", "unlock_interval_days", "unlock_hour", "is_published"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [WeekInline]
@@ -148,7 +186,7 @@ class ProgramAdmin(admin.ModelAdmin):
             "Sales page",
             {"fields": ["description", "audience", "instructor_name", "instructor_bio"]},
         ),
-        ("Price", {"fields": ["price_amount", "currency"]}),
+        ("Price", {"fields": ["price", "currency"]}),
         ("Weekly unlocking", {"fields": ["unlock_interval_days", "unlock_hour"]}),
     ]
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from lib.images import resized_copy, validate_image_upload
-from lib.money import format_money
+from lib.money import CURRENCIES, format_money
 
 # A program is at most a year of weekly unlocks; "unlock everything" opens this many weeks.
 MAX_WEEKS = 52
@@ -45,10 +45,11 @@ class Program(models.Model):
     )
     instructor_name = models.CharField(max_length=120)
     instructor_bio = models.TextField(blank=True, help_text="Markdown.")
+    # Stored in the currency's smallest unit, as Stripe charges it; the admin shows "149.00".
     price_amount = models.PositiveIntegerField(
         help_text="In the smallest unit of the currency: 14900 is $149.00."
     )
-    currency = models.CharField(max_length=3, default="usd")
+    currency = models.CharField(max_length=3, choices=CURRENCIES, default="usd")
     unlock_interval_days = models.PositiveSmallIntegerField(
         default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -192,3 +194,42 @@ def test_an_instructor_cannot_change_another_staff_account_or_any_password(
     assert boss.email == "owner@example.com"
     password_url = reverse("admin:auth_user_password_change", args=[dave.pk])
     assert client.get(password_url).status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["149", "149.00"])
+def test_the_price_is_typed_in_money_and_charged_in_minor_units(client, instructor, program, typed):
+    client.force_login(instructor)
+    page = client.get(reverse("admin:lessons_program_change", args=[program.pk]))
+    form = page.context["adminform"].form
+    assert form.initial["price"] == Decimal("149.00")
+    data = {
+        **{key: value for key, value in form.initial.items() if value is not None},
+        "price": typed,
+        "currency": "eur",
+        "weeks-TOTAL_FORMS": "0",
+        "weeks-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(reverse("admin:lessons_program_change", args=[program.pk]), data)
+
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert (program.price_amount, program.currency, program.price_display) == (14900, "eur", "€149")
+
+
+def test_a_currency_outside_the_list_is_refused(client, instructor, program):
+    client.force_login(instructor)
+    page = client.get(reverse("admin:lessons_program_change", args=[program.pk]))
+    data = {
+        **{k: v for k, v in page.context["adminform"].form.initial.items() if v is not None},
+        "currency": "doge",
+        "weeks-TOTAL_FORMS": "0",
+        "weeks-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(reverse("admin:lessons_program_change", args=[program.pk]), data)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    program.refresh_from_db()
+    assert program.currency == "usd"
