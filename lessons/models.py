@@ -123,16 +123,54 @@ class Week(models.Model):
         return reverse("programs:week", args=[self.number])
 
 
-YOUTUBE_ID = re.compile(
-    r"^https://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?v=|embed/|shorts/)|youtu\.be/)"
-    r"(?P<id>[\w-]{6,20})"
+YOUTUBE = re.compile(
+    r"^https://(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:[^#]*&)?v=|embed/|shorts/|live/)"
+    r"|youtu\.be/)(?P<id>[\w-]{11})(?![\w-])"
 )
-VIMEO_ID = re.compile(r"^https://(?:www\.|player\.)?vimeo\.com/(?:video/)?(?P<id>\d{4,12})")
+# An unlisted Vimeo video plays only with its privacy hash: vimeo.com/<id>/<hash>, or the
+# player's ?h=<hash>. It is kept in the embed.
+VIMEO = re.compile(
+    r"^https://(?:www\.)?vimeo\.com/(?:video/)?(?P<id>\d{4,12})(?:/(?P<hash>[0-9a-f]{6,20}))?(?![\w])"
+)
+VIMEO_PLAYER = re.compile(
+    r"^https://player\.vimeo\.com/video/(?P<id>\d{4,12})(?:\?(?:[^#]*&)?h=(?P<hash>[0-9a-f]{6,20}))?"
+)
 VIDEO_FILE_SUFFIXES = (".mp4", ".webm", ".m4v", ".ogv", ".mov")
+# Links to a page that shows a video, which a page of ours cannot play: say what to paste instead.
+SHARING_PAGES = [
+    (re.compile(r"^https://(?:www\.)?dropbox\.com/"), "a Dropbox page"),
+    (re.compile(r"^https://(?:drive|docs)\.google\.com/"), "a Google Drive page"),
+]
+
+
+def video_embed(url: str) -> dict | None:
+    """How a video link plays in a class page: a provider's embed (shown behind a click, so
+    nothing loads from the provider before the client asks) or a file for <video>; None if the
+    link is not one we can play."""
+    if match := YOUTUBE.match(url):
+        embed = f"https://www.youtube-nocookie.com/embed/{match['id']}"
+        return {"kind": "youtube", "embed_url": embed, "provider": "YouTube"}
+    if match := VIMEO.match(url) or VIMEO_PLAYER.match(url):
+        embed = f"https://player.vimeo.com/video/{match['id']}"
+        if match["hash"]:
+            embed += f"?h={match['hash']}"
+        return {"kind": "vimeo", "embed_url": embed, "provider": "Vimeo"}
+    if _is_video_file(url):
+        return {"kind": "file", "url": url}
+    return None
 
 
 def validate_video_url(url: str):
-    if url and not (YOUTUBE_ID.match(url) or VIMEO_ID.match(url) or _is_video_file(url)):
+    if not url:
+        return
+    for pattern, what in SHARING_PAGES:
+        if pattern.match(url):
+            raise ValidationError(
+                f"This is {what}, which shows a video but cannot play inside a class. Upload "
+                "the video to YouTube or Vimeo (unlisted is fine) and paste that link here.",
+                code="sharing_page",
+            )
+    if video_embed(url) is None:
         raise ValidationError(
             "Use a YouTube or Vimeo link, or a link to a video file ending in "
             + ", ".join(VIDEO_FILE_SUFFIXES)
@@ -194,7 +232,10 @@ class Lesson(models.Model):
         max_length=500,
         blank=True,
         validators=[validate_video_url],
-        help_text="A YouTube or Vimeo link, or an https:// link to an .mp4/.webm file.",
+        help_text=(
+            "Paste the link from YouTube or Vimeo (an unlisted Vimeo link keeps working), or an "
+            "https:// link to an .mp4 or .webm file."
+        ),
     )
     captions = models.FileField(
         upload_to="captions/",
@@ -243,22 +284,7 @@ class Lesson(models.Model):
 
     @cached_property
     def video(self) -> dict | None:
-        """How to show the video: a file for <video>, or a provider embed behind a click."""
-        if not self.video_url:
-            return None
-        if match := YOUTUBE_ID.match(self.video_url):
-            return {
-                "kind": "youtube",
-                "embed_url": f"https://www.youtube-nocookie.com/embed/{match['id']}",
-                "provider": "YouTube",
-            }
-        if match := VIMEO_ID.match(self.video_url):
-            return {
-                "kind": "vimeo",
-                "embed_url": f"https://player.vimeo.com/video/{match['id']}",
-                "provider": "Vimeo",
-            }
-        return {"kind": "file", "url": self.video_url}
+        return video_embed(self.video_url) if self.video_url else None
 
 
 def exercise_image_path(exercise, filename):

@@ -5,7 +5,9 @@ document.addEventListener("click", function (event) {
   if (!button) return;
   var facade = button.closest(".video-facade");
   var frame = document.createElement("iframe");
-  frame.src = facade.dataset.embed + "?autoplay=1";
+  var embed = new URL(facade.dataset.embed);
+  embed.searchParams.set("autoplay", "1"); // an unlisted Vimeo video keeps its ?h= hash
+  frame.src = embed.toString();
   frame.title = facade.dataset.title + " (video)";
   frame.allow = "autoplay; fullscreen; picture-in-picture";
   frame.allowFullscreen = true;

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from lessons.models import validate_video_url
+from lessons.models import validate_video_url, video_embed
 from tests.factories import ExerciseFactory
 
 CAPTIONS = b"WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n"
@@ -53,6 +53,36 @@ def test_only_video_links_the_page_can_play_are_accepted():
     for bad in [*bad_links, "/media/week-1.mp4"]:
         with pytest.raises(ValidationError, match="YouTube or Vimeo"):
             validate_video_url(bad)
+
+
+@pytest.mark.parametrize(
+    "link, embed",
+    [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://m.youtube.com/watch?feature=share&v=dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://youtu.be/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://www.youtube.com/shorts/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://vimeo.com/123456789", "https://player.vimeo.com/video/123456789"),
+        ("https://vimeo.com/123456789/abcdef1234", "https://player.vimeo.com/video/123456789?h=abcdef1234"),
+        ("https://player.vimeo.com/video/123456789?h=abcdef1234&badge=0", "https://player.vimeo.com/video/123456789?h=abcdef1234"),
+    ],
+)  # fmt: skip
+def test_each_youtube_and_vimeo_link_form_plays_and_unlisted_vimeo_keeps_its_hash(link, embed):
+    validate_video_url(link)
+    assert video_embed(link)["embed_url"] == embed
+
+
+@pytest.mark.parametrize(
+    "link, says",
+    [
+        ("https://www.dropbox.com/s/abc/week-1.mp4?dl=0", "a Dropbox page"),
+        ("https://drive.google.com/file/d/1AbC/view?usp=sharing", "a Google Drive page"),
+    ],
+)
+def test_a_sharing_page_link_is_refused_with_what_to_paste_instead(link, says):
+    with pytest.raises(ValidationError, match=f"This is {says}.*paste that link here"):
+        validate_video_url(link)
 
 
 def test_the_week_page_offers_a_pdf_only_when_the_week_has_exercises(client, alice, program):
