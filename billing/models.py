@@ -20,6 +20,9 @@ class OrderQuerySet(models.QuerySet):
             .order_by("currency")
         )
 
+    def paid_since(self, since):
+        return self.filter(paid_at__gte=since)
+
     def status_counts(self) -> dict:
         counts = dict(self.values_list("status").annotate(n=Count("id")).order_by())
         return {label: counts.get(value, 0) for value, label in Order.Status.choices}

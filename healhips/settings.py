@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "healhips.context_processors.site",
             ],
+            "libraries": {"instructor": "healhips.instructor"},
         },
     },
 ]

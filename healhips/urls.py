@@ -7,6 +7,7 @@ from .views import healthz
 admin.site.site_header = "Heal Your Hips: instructor admin"
 admin.site.site_title = "Heal Your Hips admin"
 admin.site.index_title = "Your program"
+admin.site.index_template = "admin/instructor_index.html"
 # Staff sign in through the same rate-limited login as clients.
 admin.site.login = secure_admin_login(admin.site.login)
 

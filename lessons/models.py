@@ -198,6 +198,15 @@ class LessonQuerySet(models.QuerySet):
             models.Q(week__isnull=True) | models.Q(week__status__in=shown)
         )
 
+    def without_content(self):
+        """Classes with neither a video nor an exercise: a client would open an empty page."""
+        return (
+            self.exclude(status=Status.ARCHIVED)
+            .filter(video_url="")
+            .annotate(exercise_total=models.Count("exercises"))
+            .filter(exercise_total=0)
+        )
+
     def owning_file(self, name: str):
         """The class a stored picture or captions file belongs to, or None."""
         return (

@@ -9,7 +9,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lessons.models import Lesson
+from lessons.models import Lesson, Status, Week
 
 from .models import Completion, Enrollment
 
@@ -79,6 +79,34 @@ class Roster:
     def is_inactive(self) -> bool:
         last = self.last_activity
         return last is None or last < self.at - INACTIVE_AFTER
+
+
+@dataclass
+class Opening:
+    """A week about to open for some clients, and whether it has anything to show them."""
+
+    number: int
+    clients: int
+    classes: int
+
+
+def weeks_opening(within: dt.timedelta, at: dt.datetime | None = None) -> list[Opening]:
+    """Weeks of the program (drafts included) that open for a client with access in the next
+    `within`, with how many published classes each has."""
+    at = at or timezone.now()
+    shapes = Shapes()
+    weeks = set(Week.objects.exclude(status=Status.ARCHIVED).values_list("program_id", "number"))
+    clients = defaultdict(int)
+    for enrollment in Enrollment.objects.with_access().select_related("user", "program"):
+        upcoming = enrollment.open_week_limit(at) + 1
+        if (enrollment.program_id, upcoming) not in weeks:
+            continue
+        if enrollment.week_opens_at(upcoming) <= at + within:
+            clients[enrollment.program_id, upcoming] += 1
+    return [
+        Opening(week, count, shapes[program_id].classes_by_week.get(week, 0))
+        for (program_id, week), count in sorted(clients.items())
+    ]
 
 
 class Shapes:
