@@ -314,7 +314,8 @@ class Exercise(models.Model):
         upload_to=exercise_image_path,
         blank=True,
         validators=[validate_image_upload],
-        help_text="JPEG, PNG or WebP, up to 10 MB. Stored without its EXIF data.",
+        help_text="A photo (JPEG, PNG, WebP or iPhone HEIC), up to 10 MB. Stored without its "
+        "location and camera data.",
     )
     image_alt = models.CharField(
         "image description",

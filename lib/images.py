@@ -11,8 +11,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
+from pillow_heif import register_heif_opener
 
-ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# iPhone photos (HEIC) open like any other image, and are stored re-encoded like the rest.
+register_heif_opener()
+
+ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "HEIF": "HEIC"}
+ACCEPTED = "a JPEG, PNG, WebP or iPhone (HEIC) photo"
 
 
 def validate_image_upload(upload):
@@ -45,14 +50,14 @@ def validate_image_upload(upload):
         ) from exc
     except Exception as exc:
         raise ValidationError(
-            "This file is not a readable image. Upload a JPEG, PNG or WebP file.",
+            f"This file is not a readable image. Upload {ACCEPTED}.",
             code="unreadable",
         ) from exc
     finally:
         upload.seek(0)
     if image_format not in ACCEPTED_FORMATS:
         raise ValidationError(
-            f"{image_format} images are not accepted. Upload a JPEG, PNG or WebP file.",
+            f"{image_format} images are not accepted. Upload {ACCEPTED}.",
             code="wrong_format",
         )
 

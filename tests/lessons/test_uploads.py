@@ -100,3 +100,20 @@ def test_a_good_photo_is_stored_resized_without_its_exif_data(client, instructor
         assert page_copy.width == 1200
         assert not page_copy.getexif()
         assert thumb.width == 240
+
+
+def test_an_iphone_heic_photo_is_accepted_and_stored_like_the_others(
+    client, instructor, lesson, settings
+):
+    client.force_login(instructor)
+
+    response = _add_exercise(
+        client, lesson, _upload("IMG_0042.heic", _image_bytes("HEIF"), "image/heic")
+    )
+
+    assert response.status_code == 302
+    exercise = Exercise.objects.get()
+    assert exercise.image.name.endswith(".webp")
+    with Image.open(exercise.image.open()) as stored:
+        assert (stored.format, stored.width) == ("WEBP", 640)
+    assert exercise.thumbnail
