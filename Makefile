@@ -25,17 +25,23 @@ install: $(STAMP) system-packages
 system-packages:
 	@bash .ci/system-packages.sh
 
+# The site and a Celery worker with embedded beat, queueing through plain folders under var/
+# (kombu's filesystem transport): the sweeps run on their schedule, with no server to install.
 run: install
-	mkdir -p var
+	mkdir -p var/celery-queue
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "  Heal Your Hips is running at http://127.0.0.1:8000"
 	@echo "  Client:     client@example.com     / heal-your-hips-demo"
 	@echo "  Instructor: instructor@example.com / heal-your-hips-demo  (admin: /admin/)"
-	@echo "  Emails are printed here and saved under var/mail/."
+	@echo "  Emails are printed here and saved under var/mail/; a worker sends them on schedule."
 	@echo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	export CELERY_BROKER_URL=filesystem://; \
+	  $(BIN)/celery -A healhips worker --beat --schedule var/celerybeat-schedule \
+	    --concurrency=1 --loglevel=WARNING & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
 	@bash .ci/system-packages.sh chromium

@@ -217,8 +217,10 @@ if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET and not DEBUG:
     raise ValueError("You must set STRIPE_WEBHOOK_SECRET when STRIPE_SECRET_KEY is set.")
 
 # CELERY
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without a broker, tasks run in-process. `make run` sets CELERY_BROKER_URL=filesystem:// and
+# starts a worker with embedded beat, so a laptop gets the schedule with no server to install.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -226,6 +228,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL == "filesystem://":
+    CELERY_QUEUE_FOLDER = env.str("CELERY_QUEUE_FOLDER", default=str(VAR_DIR / "celery-queue"))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": CELERY_QUEUE_FOLDER,
+        "data_folder_out": CELERY_QUEUE_FOLDER,
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Run exactly one beat. The sweep is safe to run twice, but one beat keeps it to every 15 minutes,

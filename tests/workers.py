@@ -30,7 +30,7 @@ def start_celery_worker(transactional_db, tmp_path):
     workers = []
     celery_app.conf.task_always_eager = False
 
-    def start(concurrency=1, **extra_env):
+    def start(concurrency=1, beat=False, **extra_env):
         env = {
             **os.environ,
             "DATABASE_URL": _database_url(),
@@ -43,7 +43,8 @@ def start_celery_worker(transactional_db, tmp_path):
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "healhips", "worker", "--pool=prefork",
              f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "-n", f"test{len(workers)}@%h"],
+             "--without-mingle", "--without-heartbeat", "-n", f"test{len(workers)}@%h",
+             *(["--beat", "--schedule", str(tmp_path / "beat-schedule")] if beat else [])],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         workers.append((process, log))
