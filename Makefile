@@ -28,7 +28,7 @@ system-packages:
 # The site and a Celery worker with embedded beat, queueing through plain folders under var/
 # (kombu's filesystem transport): the sweeps run on their schedule, with no server to install.
 run: install
-	mkdir -p var/celery-queue
+	mkdir -p var/celery-queue/control
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo

@@ -102,6 +102,10 @@ TEMPLATES = [
 # DATABASES
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # make run's worker and dev server share the SQLite file: take the write lock up front and
+    # wait for it, rather than fail with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not DEBUG else 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -206,6 +210,7 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "healhips.views.csrf_failure"
 
 # STRIPE
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
@@ -229,10 +234,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 if CELERY_BROKER_URL == "filesystem://":
-    CELERY_QUEUE_FOLDER = env.str("CELERY_QUEUE_FOLDER", default=str(VAR_DIR / "celery-queue"))
+    CELERY_QUEUE_FOLDER = Path(env.str("CELERY_QUEUE_FOLDER", default=VAR_DIR / "celery-queue"))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": CELERY_QUEUE_FOLDER,
-        "data_folder_out": CELERY_QUEUE_FOLDER,
+        "data_folder_in": str(CELERY_QUEUE_FOLDER),
+        "data_folder_out": str(CELERY_QUEUE_FOLDER),
+        # Exchange bindings; kombu would otherwise write them to ./control/.
+        "control_folder": str(CELERY_QUEUE_FOLDER / "control"),
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -78,7 +78,7 @@ class Program(models.Model):
         sales page and new enrolments only: `for_members` finds it unpublished too, so enrolled
         clients keep their program."""
         programs = cls.objects.all() if for_members else cls.objects.published()
-        return programs.order_by("id").first()
+        return programs.order_by("-is_published", "id").first()
 
     @classmethod
     def current_or_404(cls, *, for_members=False):

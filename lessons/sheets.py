@@ -48,9 +48,10 @@ class ExerciseSheet:
         )
 
     @classmethod
-    def for_week(cls, week: Week) -> "ExerciseSheet":
+    def for_week(cls, week: Week, *, drafts=False) -> "ExerciseSheet":
+        """The week's published classes; with `drafts`, staff's preview copy with drafts too."""
         lessons = (
-            Lesson.objects.visible()
+            Lesson.objects.visible(drafts=drafts)
             .filter(week=week)
             .select_related("program", "week")
             .prefetch_related("exercises")

@@ -52,7 +52,8 @@ class ProgressFilter(admin.SimpleListFilter):
         if self.value() not in ("active", "finished", "inactive"):
             return queryset
         shapes = roster.Shapes()
-        lines = [shapes.line(e) for e in roster.with_activity(queryset.with_access())]
+        enrollments = queryset.with_access().select_related("user", "program")
+        lines = [shapes.line(e) for e in roster.with_activity(enrollments)]
         wanted = {
             "active": lambda line: not line.is_finished,
             "finished": lambda line: line.is_finished,
@@ -84,7 +85,9 @@ class EnrollmentAdmin(admin.ModelAdmin):
         @admin.display(description="week")
         def week(enrollment):
             line = shapes.line(enrollment)
-            return "Finished" if line.is_finished else f"Week {line.week}"
+            if line.is_finished:
+                return "Finished"
+            return f"Week {line.week}" if line.week else "Not started"
 
         @admin.display(description="classes done", ordering="classes_done")
         def classes_done(enrollment):
@@ -117,7 +120,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
                     enrollment.get_source_display(),
                     enrollment.get_status_display(),
                     enrollment.starts_on.isoformat(),
-                    "finished" if line.is_finished else line.week,
+                    "finished" if line.is_finished else line.week or "not started",
                     enrollment.classes_done,
                     line.open_classes,
                     line.last_activity.isoformat() if line.last_activity else "",

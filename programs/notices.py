@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +45,13 @@ class Due(NamedTuple):
     kind: str
 
 
-def due_notice(enrollment: Enrollment, told: int, last_week: int, at: dt.datetime):
+def due_notice(
+    enrollment: Enrollment,
+    told: int,
+    last_week: int,
+    at: dt.datetime,
+    first_draft: int | None = None,
+):
     """The one email `enrollment` is owed at `at`, having been told about weeks 1..`told`.
 
     `last_week` is the highest week number of the program, not the number of weeks: numbers may
@@ -57,12 +63,18 @@ def due_notice(enrollment: Enrollment, told: int, last_week: int, at: dt.datetim
     date moved back, "unlock all", access restored after a pause) is one summary, never a burst of
     old weeks. The program is complete one interval after its last week opens; after "unlock all"
     that is still the calendar date, so the congratulations do not follow the summary at once.
+
+    Nothing is announced from `first_draft` on (a week the instructor is still writing): once she
+    publishes it, the next sweep tells the client, and only then can the program be complete.
     """
+    ready = last_week if first_draft is None else min(first_draft - 1, last_week)
     limit = enrollment.open_week_limit(at)
-    finished = limit > last_week and (
-        not enrollment.unlocked_all or at >= enrollment.week_opens_at(last_week + 1)
+    finished = (
+        ready == last_week
+        and limit > last_week
+        and (not enrollment.unlocked_all or at >= enrollment.week_opens_at(last_week + 1))
     )
-    target = last_week + 1 if finished else min(limit, last_week)
+    target = last_week + 1 if finished else min(limit, ready)
     if target <= told:
         return None
     if target > told + 1:
@@ -74,6 +86,17 @@ def due_notice(enrollment: Enrollment, told: int, last_week: int, at: dt.datetim
     else:
         kind = Notice.Kind.WEEK
     return Due(enrollment.pk, enrollment.user.email, target, kind)
+
+
+def _week_bounds(prefix: str = "") -> dict:
+    """`last_week`, the highest week that is not archived, and `first_draft`, the lowest week
+    still a draft (None without drafts): what `due_notice` needs of a program's weeks."""
+    return {
+        "last_week": Coalesce(
+            Max(f"{prefix}number", filter=~Q(**{f"{prefix}status": Status.ARCHIVED})), 0
+        ),
+        "first_draft": Min(f"{prefix}number", filter=Q(**{f"{prefix}status": Status.DRAFT})),
+    }
 
 
 def _last_week_opened_by(program: Program, last_week: int, at: dt.datetime) -> Case:
@@ -117,10 +140,7 @@ def sweep(at: dt.datetime | None = None, *, dry_run=False, batch_size=BATCH_SIZE
     """
     at = at or timezone.now()
     recorded = []
-    published = Q(weeks__status=Status.PUBLISHED)
-    programs = Program.objects.annotate(
-        last_week=Coalesce(Max("weeks__number", filter=published), 0)
-    )
+    programs = Program.objects.annotate(**_week_bounds("weeks__"))
     for program in programs.order_by("pk"):
         after_pk = 0
         while after_pk is not None:
@@ -133,7 +153,11 @@ def sweep(at: dt.datetime | None = None, *, dry_run=False, batch_size=BATCH_SIZE
                 due = [
                     notice
                     for enrollment in batch
-                    if (notice := due_notice(enrollment, enrollment.told, program.last_week, at))
+                    if (
+                        notice := due_notice(
+                            enrollment, enrollment.told, program.last_week, at, program.first_draft
+                        )
+                    )
                 ]
                 if not dry_run:
                     _record(due, at)
@@ -165,8 +189,9 @@ def welcome(enrollment: Enrollment) -> Notice:
     It tells about every week already open (a start date in the past), so the sweep does not
     follow it with a summary.
     """
-    last_week = enrollment.program.weeks.visible().aggregate(last=Max("number"))["last"] or 0
-    week = max(1, min(enrollment.open_week_limit(), last_week))
+    bounds = enrollment.program.weeks.aggregate(**_week_bounds())
+    ready = bounds["last_week"] if bounds["first_draft"] is None else bounds["first_draft"] - 1
+    week = max(1, min(enrollment.open_week_limit(), bounds["last_week"], ready))
     return Notice.objects.create(
         enrollment=enrollment,
         week=week,

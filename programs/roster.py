@@ -20,7 +20,9 @@ def with_activity(enrollments):
     """Annotate `classes_done` (week classes of the program the client marked done) and
     `last_done_at` (their latest), as subqueries so neither multiplies the other."""
     done = Completion.objects.filter(
-        user=OuterRef("user"), lesson__program=OuterRef("program"), lesson__week__isnull=False
+        user=OuterRef("user"),
+        lesson__program=OuterRef("program"),
+        lesson__in=Lesson.objects.visible().filter(week__isnull=False),
     )
     return enrollments.annotate(
         classes_done=Coalesce(
@@ -60,11 +62,14 @@ class Roster:
 
     @property
     def week(self) -> int:
+        """The week the client is in: 0 before their start day."""
         return min(self.enrollment.open_week_limit(self.at), self.shape.last_week)
 
     @property
     def is_finished(self) -> bool:
-        return self.enrollment.open_week_limit(self.at) > self.shape.last_week
+        """One interval after the last week opened, as the "program complete" email says; with
+        every week unlocked early, still that calendar date."""
+        return self.at >= self.enrollment.week_opens_at(self.shape.last_week + 1)
 
     @property
     def open_classes(self) -> int:

@@ -114,7 +114,7 @@ def week_pdf(request, viewer, number):
     )
     if not viewer.can_open_week(number):
         return locked_response(request, viewer, number, f"Week {number}")
-    return _pdf_download(ExerciseSheet.for_week(week))
+    return _pdf_download(ExerciseSheet.for_week(week, drafts=viewer.sees_drafts))
 
 
 def _pdf_download(sheet):

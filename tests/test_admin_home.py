@@ -27,7 +27,7 @@ def test_the_home_sums_up_clients_new_clients_revenue_and_weeks_opening_soon(
 
     page = admin.get(reverse("admin:index")).text
 
-    assert "Your program at a glance" in page
+    assert "At a glance" in page
     assert '<th scope="row">Clients following the program</th><td>3</td>' in page
     assert '<th scope="row">Revenue this month</th><td>$149</td>' in page
     assert "Week 3 for 1 client" in page

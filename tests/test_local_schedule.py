@@ -23,7 +23,7 @@ def test_the_worker_make_run_starts_sends_an_overdue_email_on_beats_schedule(
         state="pending", due_at=timezone.now() - dt.timedelta(minutes=1)
     )
     queue = tmp_path / "celery-queue"
-    queue.mkdir()
+    (queue / "control").mkdir(parents=True)
 
     start_celery_worker(
         beat=True,

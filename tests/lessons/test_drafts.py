@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from lessons.models import Program, Status
 from programs import notices
-from tests.factories import ExerciseFactory, LessonFactory
+from tests.factories import ExerciseFactory, LessonFactory, UserFactory, enroll_days_ago
 
 
 @pytest.fixture
@@ -105,3 +105,38 @@ def test_unpublishing_the_program_closes_the_shop_but_enrolled_clients_keep_it(
     assert client.get(reverse("programs:week", args=[2])).status_code == 200
     lesson = program.lessons.filter(week__number=1).first()
     assert client.get(lesson.get_absolute_url()).status_code == 200
+
+
+def test_a_week_still_a_draft_is_announced_once_it_is_published_and_not_before(
+    alice, draft_week, told_through, django_capture_on_commit_callbacks
+):
+    told_through(alice.enrollments.get(), 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.sweep()
+    assert mail.outbox == []
+
+    draft_week.status = Status.PUBLISHED
+    draft_week.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.sweep()
+    assert [m.subject for m in mail.outbox] == ["Week 2 is open: Week 2 title"]
+
+
+def test_the_program_is_not_complete_while_its_last_week_is_a_draft(
+    program, told_through, django_capture_on_commit_callbacks
+):
+    enrollment = enroll_days_ago(UserFactory(), program, 70)
+    told_through(enrollment, 7)
+    program.weeks.filter(number=8).update(status=Status.DRAFT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.sweep()
+    assert mail.outbox == []
+
+    program.weeks.filter(number=8).update(status=Status.PUBLISHED)
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.sweep()
+    (email,) = mail.outbox
+    assert email.subject == "Your whole program is open"
+    assert enrollment.notices.order_by("-week").first().week == 9

@@ -103,3 +103,17 @@ def test_the_list_reads_a_fixed_number_of_queries_however_many_clients(admin, pr
     few = count_queries(5)
     many = count_queries(40)
     assert few == many
+
+
+def test_archived_classes_do_not_count_and_a_client_not_started_yet_says_so(admin, alice, program):
+    lesson = program.lessons.filter(week__number=1).first()
+    Completion.objects.create(user=alice, lesson=lesson)
+    lesson.status = "archived"
+    lesson.save()
+    later = UserFactory(email="later@example.com")
+    enroll_days_ago(later, program, -3)
+
+    rows = _rows(admin.get(reverse(CHANGELIST)).text)
+
+    assert "0 of 5 open" in rows["alice"]
+    assert "Not started" in rows["later"]
