@@ -1,10 +1,10 @@
-"""Unlock emails: the sweep over 100,000 enrolments, and one worker's delivery rate.
+"""Unlock emails: the sweep over 100,000 enrollments, and one worker's delivery rate.
 
 Run by `make bench`. Sets itself up: a PostgreSQL database of its own (dropped and created again,
 then migrated), a Celery queue of its own on the local Redis, and an SMTP server (aiosmtpd) on
 127.0.0.1 that accepts everything. Prints a markdown table:
 
-- the sweep over 100,000 active enrolments of which 10,000 are owed a week email: time to create
+- the sweep over 100,000 active enrollments of which 10,000 are owed a week email: time to create
   the notices and enqueue them, queries per batch, peak Python memory (tracemalloc, a second run);
 - a sweep when nothing is due, the cost beat pays every 15 minutes;
 - messages per second delivered by one worker process (concurrency 1) to the SMTP server.
@@ -243,7 +243,7 @@ def main():
     print("## Unlock emails")
     print()
     print(
-        f"PostgreSQL and Redis on this machine; {ENROLMENTS:,} active enrolments in five time "
+        f"PostgreSQL and Redis on this machine; {ENROLMENTS:,} active enrollments in five time "
         f"zones, of which {DUE:,} are owed a week email (set up in {seeded:.0f} s). Batches of "
         f"{notices.BATCH_SIZE:,}; each publish is one Redis round trip."
     )

@@ -58,7 +58,7 @@ class OrderAdmin(admin.ModelAdmin):
     def refunded_display(self, obj):
         return obj.refunded_display
 
-    @admin.display(description="Enrolment")
+    @admin.display(description="Enrollment")
     def enrollment_link(self, obj):
         if obj.enrollment_id is None:
             return "-"

@@ -188,7 +188,7 @@ def _follow_refunds(order: Order, charge) -> None:
 
 def _follow_dispute(order: Order) -> None:
     """A dispute pauses access until the instructor has looked at it (restoring is an admin
-    action on the enrolment); Stripe gives them only days to answer, so they are emailed."""
+    action on the enrollment); Stripe gives them only days to answer, so they are emailed."""
     order.disputed_at = timezone.now()
     order.save(update_fields=["disputed_at"])
     if order.enrollment is not None and order.enrollment.status == Enrollment.Status.ACTIVE:

@@ -116,13 +116,13 @@ def stripe_webhook(request):
 
 @staff_member_required
 def report(request):
-    """Revenue and enrolments at a glance, for the instructor."""
+    """Revenue and enrollments at a glance, for the instructor."""
     with_access = Enrollment.objects.with_access().values_list("source").annotate(n=Count("id"))
     context = {
         **admin.site.each_context(request),
-        "title": "Revenue and enrolments",
+        "title": "Revenue and enrollments",
         "revenue": Order.objects.revenue_by_currency(),
         "orders": Order.objects.status_counts(),
-        "enrolments": {Enrollment.Source(source).label: n for source, n in with_access.order_by()},
+        "enrollments": {Enrollment.Source(source).label: n for source, n in with_access.order_by()},
     }
     return render(request, "billing/report.html", context)

@@ -96,7 +96,6 @@ class LessonAdmin(KeepsClientHistory, admin.ModelAdmin):
     list_filter = ["status", "program", "week", ("week", admin.EmptyFieldListFilter)]
     list_select_related = ["week"]
     search_fields = ["title", "summary", "notes", "exercises__name"]
-    prepopulated_fields = {"slug": ["title"]}
     ordering = ["week__number", "position"]
     inlines = [ExerciseInline]
     readonly_fields = ["client_history"]
@@ -104,7 +103,7 @@ class LessonAdmin(KeepsClientHistory, admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["program", "week", "title", "slug", "status", "position", "summary"]},
+            {"fields": ["program", "week", "title", "status", "position", "summary"]},
         ),
         ("Video", {"fields": ["video_url", "captions", "duration_minutes"]}),
         ("Notes", {"fields": ["notes"]}),
@@ -154,7 +153,7 @@ class ProgramAdminForm(forms.ModelForm):
     class Meta:
         model = Program
         fields = [
-            "title", "slug", "tagline", "is_published", "description", "audience",
+            "title", "tagline", "is_published", "description", "audience",
             "instructor_name", "instructor_bio", "currency", "unlock_interval_days", "unlock_hour",
         ]  # fmt: skip
 
@@ -177,11 +176,10 @@ class ProgramAdminForm(forms.ModelForm):
 class ProgramAdmin(admin.ModelAdmin):
     form = ProgramAdminForm
     list_display = ["title", "price_display", "unlock_interval_days", "unlock_hour", "is_published"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [WeekInline]
     readonly_fields = ["preview_link"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "tagline", "is_published", "preview_link"]}),
+        (None, {"fields": ["title", "tagline", "is_published", "preview_link"]}),
         (
             "Sales page",
             {"fields": ["description", "audience", "instructor_name", "instructor_bio"]},
@@ -201,8 +199,7 @@ class ProgramAdmin(admin.ModelAdmin):
 class LessonInline(admin.TabularInline):
     model = Lesson
     extra = 0
-    fields = ["position", "title", "slug", "status", "duration_minutes"]
-    prepopulated_fields = {"slug": ["title"]}
+    fields = ["position", "title", "status", "duration_minutes"]
     show_change_link = True
     ordering = ["position", "id"]
     can_delete = False

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 
 from lib.images import resized_copy, validate_image_upload
 from lib.money import CURRENCIES, format_money
+from lib.slugs import unique_slug
 
 # A program is at most a year of weekly unlocks; "unlock everything" opens this many weeks.
 MAX_WEEKS = 52
@@ -35,7 +36,7 @@ class ProgramQuerySet(models.QuerySet):
 
 class Program(models.Model):
     title = models.CharField(max_length=120)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, blank=True)
     tagline = models.CharField(max_length=200, blank=True)
     description = models.TextField(
         blank=True, help_text="Markdown. The main text of the sales page."
@@ -69,13 +70,18 @@ class Program(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Program.objects.exclude(pk=self.pk), self.title)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("programs:sales")
 
     @classmethod
     def current(cls, *, for_members=False):
         """The program this site runs (one; the data model allows more). Publishing controls the
-        sales page and new enrolments only: `for_members` finds it unpublished too, so enrolled
+        sales page and new enrollments only: `for_members` finds it unpublished too, so enrolled
         clients keep their program."""
         programs = cls.objects.all() if for_members else cls.objects.published()
         return programs.order_by("-is_published", "id").first()
@@ -233,7 +239,8 @@ class Lesson(models.Model):
         help_text="Leave empty for a bonus class, open to every client from day one.",
     )
     title = models.CharField(max_length=120)
-    slug = models.SlugField(unique=True, help_text="Used in the class's web address.")
+    # Made from the title when the class is first saved, then kept: links to it never break.
+    slug = models.SlugField(unique=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0, db_index=True)
     summary = models.CharField(max_length=240, blank=True)
     notes = models.TextField(blank=True, help_text="Markdown. Shown under the video.")
@@ -247,10 +254,11 @@ class Lesson(models.Model):
         ),
     )
     captions = models.FileField(
+        "captions file (.vtt)",
         upload_to="captions/",
         blank=True,
         validators=[FileExtensionValidator(["vtt"])],
-        help_text="Optional WebVTT (.vtt) captions for a video file.",
+        help_text="Optional subtitles for a video file, so clients can follow with the sound off.",
     )
     duration_minutes = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(600)]
@@ -272,6 +280,8 @@ class Lesson(models.Model):
         # A class added on its week's admin page takes the week's program.
         if self.week_id and not self.program_id:
             self.program_id = self.week.program_id
+        if not self.slug:
+            self.slug = unique_slug(Lesson.objects.exclude(pk=self.pk), self.title)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

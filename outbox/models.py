@@ -16,7 +16,7 @@ class EmailQuerySet(models.QuerySet):
 class Email(models.Model):
     """One email to one person for one reason, sent at most once.
 
-    `key` names the reason ("unlock:12:3", week 3 for enrolment 12), so recording the same email
+    `key` names the reason ("unlock:12:3", week 3 for enrollment 12), so recording the same email
     twice records it once. Sending claims the row (pending → sending) with a conditional update:
     a send task that runs twice sends once.
     """

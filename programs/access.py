@@ -25,7 +25,7 @@ class Viewer:
     """A signed-in person looking at `program` at instant `at`.
 
     `enrollment` is None for staff, who see everything; while staff preview "day N", it is an
-    unsaved enrolment that started N − 1 days ago, so they see exactly what a client would.
+    unsaved enrollment that started N − 1 days ago, so they see exactly what a client would.
     """
 
     user: object
@@ -128,8 +128,8 @@ def _no_access_message(user, program) -> str:
             "Reply to any of our emails and we will help."
         )
     if ended and ended.status == Enrollment.Status.REVOKED:
-        return "Your access to the program has ended. You are welcome to enrol again."
-    return "Enrol in the program to open its classes."
+        return "Your access to the program has ended. You are welcome to enroll again."
+    return "Enroll in the program to open its classes."
 
 
 def locked_response(request, viewer: Viewer, week_number: int, what: str):

@@ -25,7 +25,7 @@ class EnrollmentAdminForm(forms.ModelForm):
             existing = Enrollment.objects.current().filter(user=user, program=program).first()
             if existing is not None:
                 raise forms.ValidationError(
-                    f"{user} already has an enrolment in this program "
+                    f"{user} already has an enrollment in this program "
                     f"({existing.get_status_display().lower()}). Open it to change the start "
                     "date, or select it in the list to restore access or unlock every week."
                 )
@@ -164,7 +164,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
     def restore(self, request, queryset):
         for enrollment in queryset.exclude(status=Enrollment.Status.ACTIVE):
             services.restore_access(enrollment)
-        self.message_user(request, "Access restored where the client had no other enrolment.")
+        self.message_user(request, "Access restored where the client had no other enrollment.")
 
 
 @admin.register(Notice)

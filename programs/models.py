@@ -13,7 +13,7 @@ class EnrollmentQuerySet(models.QuerySet):
         return self.filter(status=Enrollment.Status.ACTIVE)
 
     def current(self):
-        """Enrolments that still count: at most one per user and program."""
+        """Enrollments that still count: at most one per user and program."""
         return self.exclude(status=Enrollment.Status.REVOKED)
 
 
@@ -117,10 +117,10 @@ class Completion(models.Model):
 
 
 class Notice(models.Model):
-    """How far a client has been told about their program: one row per (enrolment, week), sent
+    """How far a client has been told about their program: one row per (enrollment, week), sent
     through the outbox as `email`.
 
-    `week` is the last week the email tells about, so the highest `week` of an enrolment's notices
+    `week` is the last week the email tells about, so the highest `week` of an enrollment's notices
     is how far the client has been told. Week 1 is the welcome; one past the program's last week is
     the "program complete" email; a summary covers every week up to its `week`.
     """

@@ -1,6 +1,6 @@
-"""Unlock emails: which email each enrolment is owed, the sweep that records it, and writing it.
+"""Unlock emails: which email each enrollment is owed, the sweep that records it, and writing it.
 
-Each email owed is one `Notice` row per (enrolment, week), under a unique constraint, with its
+Each email owed is one `Notice` row per (enrollment, week), under a unique constraint, with its
 email in the outbox, which sends it exactly once (see `outbox.services`). The email is written at
 send time (`build_unlock_email`), so it says what is true when it goes out.
 """
@@ -102,7 +102,7 @@ def _week_bounds(prefix: str = "") -> dict:
 def _last_week_opened_by(program: Program, last_week: int, at: dt.datetime) -> Case:
     """The last week (last_week + 1: the program complete) that can have opened by `at` for a
     given start date: a coarse SQL bound, as if every client lived at UTC+14 and weeks opened at
-    midnight. It only keeps the sweep from reading every enrolment; `due_notice` decides.
+    midnight. It only keeps the sweep from reading every enrollment; `due_notice` decides.
     """
     latest_local_date = (at + MAX_UTC_OFFSET).date()
     interval = dt.timedelta(days=program.unlock_interval_days)
@@ -184,7 +184,7 @@ def _email_key(enrollment_id: int, week: int) -> str:
 
 @transaction.atomic
 def welcome(enrollment: Enrollment) -> Notice:
-    """Record the welcome for a new enrolment; it is sent once the enrolment commits.
+    """Record the welcome for a new enrollment; it is sent once the enrollment commits.
 
     It tells about every week already open (a start date in the past), so the sweep does not
     follow it with a summary.
@@ -208,7 +208,7 @@ def build_unlock_email(email):
         .first()
     )
     if notice is None:
-        raise Skip("Not sent: the enrolment this email was for was deleted.")
+        raise Skip("Not sent: the enrollment this email was for was deleted.")
     if not notice.should_send:
         raise Skip("Not sent: the client has no access now, or turned program emails off.")
     return build_notice_email(notice)

@@ -54,7 +54,7 @@ class ProgramShape:
 
 @dataclass
 class Roster:
-    """One client's line in the list, from an enrolment annotated by `with_activity`."""
+    """One client's line in the list, from an enrollment annotated by `with_activity`."""
 
     enrollment: Enrollment
     shape: ProgramShape

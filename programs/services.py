@@ -1,4 +1,4 @@
-"""State changes to enrolments. Each is one transaction; views, admin and billing call these."""
+"""State changes to enrollments. Each is one transaction; views, admin and billing call these."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -12,9 +12,9 @@ from .models import Enrollment, Program
 def enroll(user, program: Program, *, source=Enrollment.Source.PURCHASE, starts_on=None):
     """Give `user` access to `program`, starting today in their time zone.
 
-    Idempotent: a user who already has a current enrolment keeps it (a suspended one is
-    restored). Rows are locked, so two concurrent calls still leave exactly one enrolment.
-    A new enrolment gets the welcome email once the transaction commits.
+    Idempotent: a user who already has a current enrollment keeps it (a suspended one is
+    restored). Rows are locked, so two concurrent calls still leave exactly one enrollment.
+    A new enrollment gets the welcome email once the transaction commits.
     """
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     enrollment = (
@@ -41,7 +41,7 @@ def enroll(user, program: Program, *, source=Enrollment.Source.PURCHASE, starts_
 
 @transaction.atomic
 def end_access(enrollment: Enrollment, status: str) -> Enrollment:
-    """Revoke (refund, instructor's decision) or suspend (dispute) an enrolment."""
+    """Revoke (refund, instructor's decision) or suspend (dispute) an enrollment."""
     if status not in (Enrollment.Status.REVOKED, Enrollment.Status.SUSPENDED):
         raise ValueError(f"end_access cannot set status {status!r}")
     Enrollment.objects.filter(pk=enrollment.pk).update(status=status, ended_at=timezone.now())
@@ -51,7 +51,7 @@ def end_access(enrollment: Enrollment, status: str) -> Enrollment:
 
 @transaction.atomic
 def restore_access(enrollment: Enrollment) -> Enrollment:
-    """Reopen a suspended or revoked enrolment unless the client already has a current one."""
+    """Reopen a suspended or revoked enrollment unless the client already has a current one."""
     has_other = (
         Enrollment.objects.current()
         .filter(user_id=enrollment.user_id, program_id=enrollment.program_id)

@@ -185,8 +185,8 @@ def test_unknown_weeks_and_classes_are_404_not_500(client, alice):
     assert client.get(reverse("programs:lesson", args=["no-such-class"])).status_code == 404
 
 
-def test_a_signed_in_client_without_enrolment_is_sent_to_the_sales_page(client, program):
+def test_a_signed_in_client_without_enrollment_is_sent_to_the_sales_page(client, program):
     client.force_login(UserFactory())
     response = client.get(_week_two_lesson(program).get_absolute_url(), follow=True)
     assert response.redirect_chain[-1][0] == reverse("programs:sales")
-    assert b"Enrol in the program" in response.content
+    assert b"Enroll in the program" in response.content

@@ -115,7 +115,7 @@ def test_a_visitor_is_asked_to_sign_up_or_in_and_comes_back_to_enrol(
 
     assert 'href="/accounts/signup/?next=/billing/enrol/"' in page.text
     assert 'href="/accounts/login/?next=/billing/enrol/"' in page.text
-    assert 'href="/billing/enrol/">Enrol now</a>' in sales.text
+    assert 'href="/billing/enrol/">Enroll now</a>' in sales.text
     assert posted.status_code == 302
     assert posted["Location"] == "/accounts/login/?next=/billing/enrol/"
     assert not Order.objects.exists()

@@ -50,7 +50,7 @@ def paid_session(transactional_db, stripe_server):
     return buyer, session_id
 
 
-def test_five_concurrent_deliveries_of_one_event_give_one_order_one_enrolment_all_2xx(
+def test_five_concurrent_deliveries_of_one_event_give_one_order_one_enrollment_all_2xx(
     stripe_server, paid_session
 ):
     [event] = stripe_server.outbox
@@ -63,7 +63,7 @@ def test_five_concurrent_deliveries_of_one_event_give_one_order_one_enrolment_al
     assert StripeEvent.objects.get().status == StripeEvent.Status.PROCESSED
 
 
-def test_the_success_page_racing_the_webhook_gives_one_enrolment(stripe_server, paid_session):
+def test_the_success_page_racing_the_webhook_gives_one_enrollment(stripe_server, paid_session):
     buyer, session_id = paid_session
     [event] = stripe_server.outbox
 

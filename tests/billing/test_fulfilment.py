@@ -53,7 +53,7 @@ def test_the_success_page_fulfils_the_order_when_the_webhook_has_not_arrived(
     assert Order.objects.get().status == Order.Status.PAID
 
 
-def test_success_page_and_webhook_both_fulfilling_leave_one_order_and_one_enrolment(
+def test_success_page_and_webhook_both_fulfilling_leave_one_order_and_one_enrollment(
     stripe_server, checkout, dave_client, client
 ):
     stripe_server.pay(checkout["id"])
@@ -66,7 +66,7 @@ def test_success_page_and_webhook_both_fulfilling_leave_one_order_and_one_enrolm
     assert Enrollment.objects.filter(user__email="dave@example.com").count() == 1
 
 
-def test_the_same_event_delivered_five_times_gives_one_order_and_one_enrolment(
+def test_the_same_event_delivered_five_times_gives_one_order_and_one_enrollment(
     stripe_server, checkout, client
 ):
     stripe_server.pay(checkout["id"])

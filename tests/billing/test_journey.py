@@ -47,7 +47,7 @@ def test_a_visitor_signs_up_pays_on_checkout_and_lands_on_week_one(
     stripe_server.deliver = deliver_over_http(live_server.url)
 
     sales = client.get("/")
-    assert 'href="/billing/enrol/">Enrol now</a>' in sales.text
+    assert 'href="/billing/enrol/">Enroll now</a>' in sales.text
     enrol = client.get("/billing/enrol/")
     signup_url = re.search(r'href="(/accounts/signup/[^"]+)"', enrol.text)[1]
 
@@ -60,7 +60,7 @@ def test_a_visitor_signs_up_pays_on_checkout_and_lands_on_week_one(
     confirm_url = signed_up.redirect_chain[-1][0]
     back = client.post(confirm_url, {"code": code}, follow=True)
     assert back.redirect_chain[-1][0] == "/billing/enrol/"
-    assert "Pay $149 and enrol" in back.text
+    assert "Pay $149 and enroll" in back.text
 
     to_checkout = client.post("/billing/enrol/")
     assert to_checkout.status_code == 303

@@ -151,7 +151,7 @@ def test_an_unexpected_error_answers_500_rolls_back_and_the_retry_succeeds(
 ):
     def enrol_then_fail(order, session, intent, charge):
         original_settle(order, session, intent, charge)
-        assert Enrollment.objects.exists()  # the enrolment was written...
+        assert Enrollment.objects.exists()  # the enrollment was written...
         raise RuntimeError("the database went away")
 
     original_settle = services._settle

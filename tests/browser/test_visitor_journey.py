@@ -23,7 +23,7 @@ def checkout_server(stripe_server, live_server):  # noqa: F811
 def test_a_visitor_enrols_pays_and_lands_on_week_one(viewport_page, site, program, checkout_server):
     page = viewport_page
     page.goto(site)
-    page.get_by_role("link", name="Enrol now").first.click()
+    page.get_by_role("link", name="Enroll now").first.click()
     page.get_by_role("link", name="Create my account").click()
     page.get_by_label("Email").fill(NEW_EMAIL)
     page.locator("#id_password1").fill(PASSWORD)
@@ -32,7 +32,7 @@ def test_a_visitor_enrols_pays_and_lands_on_week_one(viewport_page, site, progra
 
     page.get_by_label("Code").fill(last_code_sent_to(NEW_EMAIL))
     page.get_by_role("button", name="Confirm").click()
-    page.get_by_role("button", name="Pay $149 and enrol").click()
+    page.get_by_role("button", name="Pay $149 and enroll").click()
 
     expect(page).to_have_url(re.compile(re.escape(f"{checkout_server.url}/pay/cs_test_")))
     page.get_by_role("button", name="Pay").click()
@@ -81,7 +81,7 @@ def _press_enter_and_wait(page):
 @pytest.mark.browser_context_args(**PHONE)
 def test_the_visitor_journey_works_with_the_keyboard_alone(page, site, program, checkout_server):
     page.goto(site)
-    _tab_to(page, "Enrol now")
+    _tab_to(page, "Enroll now")
     _press_enter_and_wait(page)
     _tab_to(page, "Create my account")
     _press_enter_and_wait(page)
@@ -96,7 +96,7 @@ def test_the_visitor_journey_works_with_the_keyboard_alone(page, site, program, 
     _tab_to(page, "Code:")
     page.keyboard.type(last_code_sent_to(NEW_EMAIL))
     _press_enter_and_wait(page)
-    _tab_to(page, "Pay $149 and enrol")
+    _tab_to(page, "Pay $149 and enroll")
     _press_enter_and_wait(page)
 
     expect(page).to_have_url(re.compile(re.escape(f"{checkout_server.url}/pay/cs_test_")))

@@ -58,7 +58,7 @@ def test_revoking_from_the_admin_takes_access_away_at_once(client, instructor, a
     assert client.get(reverse("programs:dashboard")).status_code == 302
 
 
-def test_comping_a_client_who_already_has_an_enrolment_is_refused_clearly(
+def test_comping_a_client_who_already_has_an_enrollment_is_refused_clearly(
     client, instructor, alice
 ):
     enrollment = alice.enrollments.get()
@@ -73,7 +73,7 @@ def test_comping_a_client_who_already_has_an_enrolment_is_refused_clearly(
             "source": "comp",
         },
     )
-    assert "already has an enrolment in this program (suspended" in response.content.decode()
+    assert "already has an enrollment in this program (suspended" in response.content.decode()
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.SUSPENDED
     assert alice.enrollments.count() == 1
@@ -233,3 +233,25 @@ def test_a_currency_outside_the_list_is_refused(client, instructor, program):
     assert "Select a valid choice" in response.text
     program.refresh_from_db()
     assert program.currency == "usd"
+
+
+def test_a_class_gets_its_web_address_from_its_title_and_keeps_it(program):
+    week = program.weeks.get(number=1)
+    first = Lesson.objects.create(week=week, title="Hip hinge: the basics")
+    second = Lesson.objects.create(week=week, title="Hip hinge: the basics")
+
+    first.title = "Hip hinge, renamed"
+    first.save()
+    first.refresh_from_db()
+
+    assert (first.slug, second.slug) == ("hip-hinge-the-basics", "hip-hinge-the-basics-2")
+
+
+def test_the_class_page_in_the_admin_speaks_her_words(client, instructor, program):
+    client.force_login(instructor)
+    lesson = program.lessons.first()
+
+    page = client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).text
+
+    assert "Captions file (.vtt)" in page
+    assert 'name="slug"' not in page

@@ -203,7 +203,7 @@ def test_a_client_who_unsubscribes_after_the_sweep_is_not_sent_the_queued_email(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_enrolment_enqueues_nothing(program):
+def test_a_rolled_back_enrollment_enqueues_nothing(program):
     user = UserFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
         services.enroll(user, program)
