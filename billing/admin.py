@@ -23,26 +23,25 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
         "paid_at",
     ]
-    list_filter = ["status", "program", "livemode"]
+    list_filter = ["status", "program"]
     search_fields = ["user__email", "stripe_session_id", "stripe_payment_intent_id"]
     date_hierarchy = "created_at"
     list_select_related = ["user", "program"]
     actions = ["refund"]
-    fields = [
-        "user",
-        "program",
-        "status",
-        "description",
-        "amount_display",
-        "refunded_display",
-        "enrollment_link",
-        "stripe_links",
-        "livemode",
-        "created_at",
-        "paid_at",
-        "disputed_at",
-    ]
-    readonly_fields = fields
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "user", "program", "status", "description", "amount_display",
+                    "refunded_display", "enrollment_link", "created_at", "paid_at", "disputed_at",
+                ]
+            },
+        ),
+        # Stripe's own references, for when she talks to Stripe: out of the way otherwise.
+        ("Stripe details", {"classes": ["collapse"], "fields": ["stripe_links", "livemode"]}),
+    ]  # fmt: skip
+    readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
 
     def has_add_permission(self, request):
         return False

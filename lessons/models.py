@@ -16,6 +16,11 @@ from lib.images import resized_copy, validate_image_upload
 from lib.money import CURRENCIES, format_money
 from lib.slugs import unique_slug
 
+# What a text field's help says of the Markdown it takes, in her words.
+FORMATTING = (
+    " Formatting: **bold**, *italic*, a line starting with - for a list, [a link](https://…)."
+)
+
 # A program is at most a year of weekly unlocks; "unlock everything" opens this many weeks.
 MAX_WEEKS = 52
 
@@ -39,13 +44,19 @@ class Program(models.Model):
     slug = models.SlugField(unique=True, blank=True)
     tagline = models.CharField(max_length=200, blank=True)
     description = models.TextField(
-        blank=True, help_text="Markdown. The main text of the sales page."
+        blank=True,
+        help_text="The main text of the sales page." + FORMATTING,
     )
     audience = models.TextField(
-        "who it is for", blank=True, help_text="Markdown. One bullet per kind of person."
+        "who it is for",
+        blank=True,
+        help_text="One line starting with - per kind of person it helps.",
     )
     instructor_name = models.CharField(max_length=120)
-    instructor_bio = models.TextField(blank=True, help_text="Markdown.")
+    instructor_bio = models.TextField(
+        blank=True,
+        help_text="About you, on the sales page." + FORMATTING,
+    )
     # Stored in the currency's smallest unit, as Stripe charges it; the admin shows "149.00".
     price_amount = models.PositiveIntegerField(
         help_text="In the smallest unit of the currency: 14900 is $149.00."
@@ -111,7 +122,10 @@ class Week(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_WEEKS)]
     )
     title = models.CharField(max_length=120)
-    summary = models.TextField(blank=True, help_text="Markdown. Shown at the top of the week.")
+    summary = models.TextField(
+        blank=True,
+        help_text="Shown at the top of the week." + FORMATTING,
+    )
     status = models.CharField(max_length=16, choices=Status, default=Status.PUBLISHED)
 
     objects = WeekQuerySet.as_manager()
@@ -243,7 +257,10 @@ class Lesson(models.Model):
     slug = models.SlugField(unique=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0, db_index=True)
     summary = models.CharField(max_length=240, blank=True)
-    notes = models.TextField(blank=True, help_text="Markdown. Shown under the video.")
+    notes = models.TextField(
+        blank=True,
+        help_text="Shown under the video." + FORMATTING,
+    )
     video_url = models.CharField(
         max_length=500,
         blank=True,
