@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from lib.money import from_minor_units, to_minor_units
 
@@ -131,7 +132,18 @@ class ExerciseAdmin(admin.ModelAdmin):
         return _thumbnail(obj)
 
 
-class WeekInline(admin.TabularInline):
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose fields carry their column's name, so a screen reader names them
+    (the table header alone is not a label)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return field
+
+
+class WeekInline(LabelledTabularInline):
     model = Week
     extra = 0
     fields = ["number", "title", "status"]
@@ -196,7 +208,7 @@ class ProgramAdmin(admin.ModelAdmin):
         )
 
 
-class LessonInline(admin.TabularInline):
+class LessonInline(LabelledTabularInline):
     model = Lesson
     extra = 0
     fields = ["position", "title", "status", "duration_minutes"]

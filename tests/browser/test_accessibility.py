@@ -1,5 +1,7 @@
 """axe-core (WCAG 2.0/2.1/2.2 A and AA, target size included) finds nothing on our pages."""
 
+import json
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -37,7 +39,7 @@ def _check(page, site, pages):
         violations = axe_violations(page)
         if violations:
             found[name] = violations
-    assert found == {}
+    assert found == {}, json.dumps(found, indent=1)
 
 
 def test_signed_out_pages_have_no_accessibility_violations(viewport_page, site, program):
@@ -71,3 +73,21 @@ def test_the_code_entry_page_has_no_accessibility_violations(viewport_page, site
     viewport_page.get_by_role("button", name="Request Code").click()
     viewport_page.wait_for_url("**/confirm/")
     assert axe_violations(viewport_page) == []
+
+
+def test_the_admin_pages_the_instructor_uses_have_no_accessibility_violations(
+    viewport_page, site, instructor, alice, program
+):
+    sign_in(viewport_page, site, instructor.email, PASSWORD)
+    week = program.weeks.get(number=1)
+    _check(
+        viewport_page,
+        site,
+        {
+            "admin home": reverse("admin:index"),
+            "clients": reverse("admin:programs_enrollment_changelist"),
+            "week": reverse("admin:lessons_week_change", args=[week.pk]),
+            "class": reverse("admin:lessons_lesson_change", args=[week.lessons.first().pk]),
+            "program": reverse("admin:lessons_program_change", args=[program.pk]),
+        },
+    )
