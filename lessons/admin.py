@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -99,20 +100,29 @@ class LessonAdmin(KeepsClientHistory, admin.ModelAdmin):
     search_fields = ["title", "summary", "notes", "exercises__name"]
     ordering = ["week__number", "position"]
     inlines = [ExerciseInline]
-    readonly_fields = ["client_history"]
+    readonly_fields = ["client_history", "video_preview"]
     actions = ["publish", "make_draft", "archive"]
     fieldsets = [
         (
             None,
             {"fields": ["program", "week", "title", "status", "position", "summary"]},
         ),
-        ("Video", {"fields": ["video_url", "captions", "duration_minutes"]}),
+        ("Video", {"fields": ["video_url", "video_preview", "captions", "duration_minutes"]}),
         ("Notes", {"fields": ["notes"]}),
         ("Clients", {"fields": ["client_history"]}),
     ]
 
+    class Media:
+        js = ["js/video.js"]  # the click-to-load player, as on the class page
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(exercise_count=Count("exercises"))
+
+    @admin.display(description="As clients see it")
+    def video_preview(self, obj):
+        if obj is None or obj.video is None:
+            return "No video yet: paste a link above and save to see it here."
+        return render_to_string("includes/video.html", {"lesson": obj})
 
     @admin.display(description="Exercises", ordering="exercise_count")
     def exercise_count(self, obj):

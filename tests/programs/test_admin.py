@@ -255,3 +255,17 @@ def test_the_class_page_in_the_admin_speaks_her_words(client, instructor, progra
 
     assert "Captions file (.vtt)" in page
     assert 'name="slug"' not in page
+
+
+def test_the_class_page_in_the_admin_shows_the_video_as_clients_see_it(
+    client, instructor, program
+):
+    lesson = program.lessons.first()
+    lesson.video_url = "https://vimeo.com/123456789/abcdef1234"
+    lesson.save()
+    client.force_login(instructor)
+
+    page = client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).text
+
+    assert 'data-embed="https://player.vimeo.com/video/123456789?h=abcdef1234"' in page
+    assert "js/video.js" in page
