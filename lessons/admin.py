@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from lib.money import from_minor_units, to_minor_units
 
 from . import history
+from .forms import ExerciseForm
 from .models import Exercise, Lesson, Program, Status, Week
 
 
@@ -75,10 +76,12 @@ class KeepsClientHistory:
 
 class ExerciseInline(admin.StackedInline):
     model = Exercise
+    form = ExerciseForm
     extra = 0
     fields = [
         ("position", "name"),
         ("image", "thumbnail_preview", "image_alt"),
+        "kept_photo",
         "cues",
         ("sets", "reps", "hold_seconds", "side"),
     ]
@@ -131,6 +134,7 @@ class LessonAdmin(KeepsClientHistory, admin.ModelAdmin):
 
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
+    form = ExerciseForm
     list_display = ["name", "thumbnail_preview", "lesson", "position", "dose", "side"]
     list_filter = ["lesson__week", "lesson", "side"]
     list_select_related = ["lesson"]

@@ -79,7 +79,8 @@ def test_an_image_without_a_description_is_refused(client, instructor, lesson, s
     response = _add_exercise(client, lesson, _upload("ok.png", _image_bytes()), alt="")
     assert "Describe the image" in response.content.decode()
     assert Exercise.objects.count() == 0
-    assert _stored_files(settings) == []
+    # Only kept aside for the next try (see the kept-photo test): no exercise picture is stored.
+    assert [path.parent.name for path in _stored_files(settings)] == ["kept-photos"]
 
 
 def test_a_good_photo_is_stored_resized_without_its_exif_data(client, instructor, lesson):
@@ -117,3 +118,43 @@ def test_an_iphone_heic_photo_is_accepted_and_stored_like_the_others(
     with Image.open(exercise.image.open()) as stored:
         assert (stored.format, stored.width) == ("WEBP", 640)
     assert exercise.thumbnail
+
+
+def test_a_photo_is_kept_across_an_error_elsewhere_on_the_form(client, instructor, lesson):
+    client.force_login(instructor)
+
+    first = _add_exercise(client, lesson, _upload("bridge.png", _image_bytes()), alt="")
+    assert first.status_code == 200
+    assert "Describe the image" in first.text
+    assert "Your photo bridge.png is kept" in first.text
+    token = first.context["adminform"].form["kept_photo"].value()
+    assert token
+
+    second = client.post(
+        reverse("admin:lessons_exercise_add"),
+        {
+            "lesson": lesson.pk, "position": 0, "name": "Knee lift", "image_alt": "A bridge",
+            "kept_photo": token, "cues": "", "sets": "", "reps": "", "hold_seconds": "",
+            "side": "both",
+        },
+    )  # fmt: skip
+
+    assert second.status_code == 302
+    exercise = Exercise.objects.get()
+    assert exercise.image.name.endswith(".webp")
+    assert exercise.thumbnail
+
+
+def test_a_forged_kept_photo_token_is_ignored(client, instructor, lesson):
+    client.force_login(instructor)
+
+    response = client.post(
+        reverse("admin:lessons_exercise_add"),
+        {
+            "lesson": lesson.pk, "position": 0, "name": "Knee lift", "image_alt": "",
+            "kept_photo": '{"path": "../../healhips/settings.py"}', "side": "both",
+        },
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    assert not Exercise.objects.get().image

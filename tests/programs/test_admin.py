@@ -257,9 +257,7 @@ def test_the_class_page_in_the_admin_speaks_her_words(client, instructor, progra
     assert 'name="slug"' not in page
 
 
-def test_the_class_page_in_the_admin_shows_the_video_as_clients_see_it(
-    client, instructor, program
-):
+def test_the_class_page_in_the_admin_shows_the_video_as_clients_see_it(client, instructor, program):
     lesson = program.lessons.first()
     lesson.video_url = "https://vimeo.com/123456789/abcdef1234"
     lesson.save()
