@@ -33,6 +33,9 @@ class KeepsClientHistory:
     why; the list offers archive, restore and draft actions in place of "delete selected".
     """
 
+    # Only content no client has had gets this far (see has_delete_permission).
+    delete_confirmation_template = "admin/lessons/content_delete_confirmation.html"
+
     @admin.display(description="Clients")
     def client_history(self, obj):
         reasons = history.client_history(obj) if obj and obj.pk else []

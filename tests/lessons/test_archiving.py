@@ -50,6 +50,7 @@ def test_a_class_no_client_has_reached_is_deleted_after_a_confirmation(admin, al
     confirmation = admin.get(url)
     assert confirmation.status_code == 200
     assert "Are you sure" in confirmation.text
+    assert "No client has this class yet" in confirmation.text
     assert Lesson.objects.filter(pk=lesson.pk).exists()
 
     admin.post(url, {"post": "yes"})
