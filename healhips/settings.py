@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "adminsortable2",
     "outbox",
     "accounts",
     "lessons",
@@ -174,9 +175,15 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# A file over MAX_UPLOAD_BYTES is refused while it streams in (lib/uploads.py).
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "lib.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-MAX_IMAGE_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 EXERCISE_IMAGE_WIDTH = 1200
 EXERCISE_THUMB_WIDTH = 240
@@ -257,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.sweep_outbox",
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
+    },
+    "clear-kept-photos": {
+        "task": "lessons.tasks.clear_kept_photos",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 60 * 60},
     },
 }
 

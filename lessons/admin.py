@@ -1,8 +1,9 @@
 from decimal import Decimal
 
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -77,12 +78,27 @@ class KeepsClientHistory:
         self._set_status(request, queryset, Status.DRAFT, "made drafts")
 
 
-class ExerciseInline(admin.StackedInline):
+class AddedAtTheEnd:
+    """A class or exercise added on its own page goes after the others: the order is set by
+    dragging them on the week's or the class's page, never typed."""
+
+    siblings_share: tuple[str, ...] = ()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            siblings = self.model.objects.filter(
+                **{field: getattr(obj, field) for field in self.siblings_share}
+            )
+            obj.position = (siblings.aggregate(last=Max("position"))["last"] or 0) + 1
+        super().save_model(request, obj, form, change)
+
+
+class ExerciseInline(SortableStackedInline):
     model = Exercise
     form = ExerciseForm
     extra = 0
     fields = [
-        ("position", "name"),
+        "name",
         ("image", "thumbnail_preview", "image_alt"),
         "kept_photo",
         "cues",
@@ -97,9 +113,10 @@ class ExerciseInline(admin.StackedInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(KeepsClientHistory, admin.ModelAdmin):
+class LessonAdmin(AddedAtTheEnd, KeepsClientHistory, SortableAdminBase, admin.ModelAdmin):
+    siblings_share = ("program", "week")
     list_display = [
-        "title", "week", "status", "position", "duration_minutes", "exercise_count", "updated_at",
+        "title", "week", "status", "duration_minutes", "exercise_count", "updated_at",
     ]  # fmt: skip
     list_filter = ["status", "program", "week", ("week", admin.EmptyFieldListFilter)]
     list_select_related = ["week"]
@@ -111,7 +128,7 @@ class LessonAdmin(KeepsClientHistory, admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["program", "week", "title", "status", "position", "summary"]},
+            {"fields": ["program", "week", "title", "status", "summary"]},
         ),
         ("Video", {"fields": ["video_url", "video_preview", "captions", "duration_minutes"]}),
         ("Notes", {"fields": ["notes"]}),
@@ -136,9 +153,10 @@ class LessonAdmin(KeepsClientHistory, admin.ModelAdmin):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(AddedAtTheEnd, admin.ModelAdmin):
+    siblings_share = ("lesson",)
     form = ExerciseForm
-    list_display = ["name", "thumbnail_preview", "lesson", "position", "dose", "side"]
+    list_display = ["name", "thumbnail_preview", "lesson", "dose", "side"]
     list_filter = ["lesson__week", "lesson", "side"]
     list_select_related = ["lesson"]
     search_fields = ["name", "cues", "lesson__title"]
@@ -167,6 +185,27 @@ class WeekInline(LabelledTabularInline):
     show_change_link = True
     # Deleting goes through the week's own page, which says what goes or archives instead.
     can_delete = False
+
+
+class LessonInline(SortableTabularInline, LabelledTabularInline):
+    """The week's classes in the order clients follow them: drag a row to move it."""
+
+    model = Lesson
+    extra = 0
+    fields = ["title", "status", "duration_minutes"]
+    show_change_link = True
+    ordering = ["position", "id"]
+    can_delete = False
+
+
+class BonusClassInline(LessonInline):
+    """Bonus classes belong to the program, not to a week: open to every client from day one."""
+
+    verbose_name = "bonus class"
+    verbose_name_plural = "bonus classes (open from day one)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(week__isnull=True)
 
 
 class ProgramAdminForm(forms.ModelForm):
@@ -202,10 +241,10 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SortableAdminBase, admin.ModelAdmin):
     form = ProgramAdminForm
     list_display = ["title", "price_display", "unlock_interval_days", "unlock_hour", "is_published"]
-    inlines = [WeekInline]
+    inlines = [WeekInline, BonusClassInline]
     readonly_fields = ["preview_link"]
     fieldsets = [
         (None, {"fields": ["title", "tagline", "is_published", "preview_link"]}),
@@ -225,17 +264,8 @@ class ProgramAdmin(admin.ModelAdmin):
         )
 
 
-class LessonInline(LabelledTabularInline):
-    model = Lesson
-    extra = 0
-    fields = ["position", "title", "status", "duration_minutes"]
-    show_change_link = True
-    ordering = ["position", "id"]
-    can_delete = False
-
-
 @admin.register(Week)
-class WeekAdmin(KeepsClientHistory, admin.ModelAdmin):
+class WeekAdmin(KeepsClientHistory, SortableAdminBase, admin.ModelAdmin):
     list_display = ["number", "title", "status", "program", "class_count"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "program"]

@@ -1,6 +1,7 @@
 """The exercise form keeps a photo across a form error, so the instructor never picks it twice."""
 
 import uuid
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django import forms
@@ -8,11 +9,15 @@ from django.core import signing
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from lib.images import PhotoField
 
 from .models import Exercise
 
 KEPT_SALT = "lessons.kept-photo"
 KEPT_FOR = 24 * 60 * 60  # seconds a kept photo may be used
+KEPT_FOLDER = "kept-photos"
 
 
 class ExerciseForm(forms.ModelForm):
@@ -23,8 +28,9 @@ class ExerciseForm(forms.ModelForm):
 
     class Meta:
         model = Exercise
-        fields = ["lesson", "position", "name", "image", "image_alt", "cues", "sets", "reps",
+        fields = ["lesson", "name", "image", "image_alt", "cues", "sets", "reps",
                   "hold_seconds", "side"]  # fmt: skip
+        field_classes = {"image": PhotoField}
 
     def clean_kept_photo(self):
         token = self.cleaned_data["kept_photo"]
@@ -51,10 +57,27 @@ class ExerciseForm(forms.ModelForm):
 
     def _keep(self, upload):
         suffix = PurePosixPath(upload.name).suffix.lower()
-        path = default_storage.save(f"kept-photos/{uuid.uuid4().hex}{suffix}", upload)
+        path = default_storage.save(f"{KEPT_FOLDER}/{uuid.uuid4().hex}{suffix}", upload)
         token = signing.dumps({"path": path, "name": upload.name}, salt=KEPT_SALT)
         self.data = self.data.copy()
         self.data[self.add_prefix("kept_photo")] = token
         # The bound field was made while cleaning, with the field's help text of then.
         kept = f"Your photo {upload.name} is kept: fix the error and save, or choose another file."
         self["image"].help_text = kept
+
+
+def forget_kept_photos() -> int:
+    """Delete kept photos older than their token (a form abandoned after an error, or saved:
+    the saved exercise has its own copy). Returns how many went."""
+    if not default_storage.exists(KEPT_FOLDER):
+        return 0
+    cutoff = timezone.now() - timedelta(seconds=KEPT_FOR)
+    _, names = default_storage.listdir(KEPT_FOLDER)
+    old = [
+        f"{KEPT_FOLDER}/{name}"
+        for name in names
+        if default_storage.get_modified_time(f"{KEPT_FOLDER}/{name}") < cutoff
+    ]
+    for path in old:
+        default_storage.delete(path)
+    return len(old)

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from lib.images import resized_copy, validate_image_upload
 from lib.money import CURRENCIES, format_money
 from lib.slugs import unique_slug
+from lib.uploads import validate_upload_size
 
 # What a text field's help says of the Markdown it takes, in her words.
 FORMATTING = (
@@ -274,7 +275,7 @@ class Lesson(models.Model):
         "captions file (.vtt)",
         upload_to="captions/",
         blank=True,
-        validators=[FileExtensionValidator(["vtt"])],
+        validators=[FileExtensionValidator(["vtt"]), validate_upload_size],
         help_text="Optional subtitles for a video file, so clients can follow with the sound off.",
     )
     duration_minutes = models.PositiveSmallIntegerField(

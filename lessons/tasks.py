@@ -14,6 +14,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 
+from .forms import forget_kept_photos
 from .models import ExercisePdf, Lesson, Week
 from .sheets import ExerciseSheet
 
@@ -57,6 +58,12 @@ def _refresh(sheets: list[ExerciseSheet], what: str) -> None:
             "Rendering the exercise PDFs of %s ran past its time limit and was stopped.", what
         )
         raise
+
+
+@shared_task
+def clear_kept_photos():
+    """Daily: photos kept across an admin form error that nobody came back for."""
+    forget_kept_photos()
 
 
 def render_exercise_pdfs_on_commit(lesson_id: int):

@@ -1,11 +1,17 @@
+import datetime as dt
 import io
 import os
+import tracemalloc
 
 import pytest
+import time_machine
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.handlers.wsgi import WSGIRequest
 from django.urls import reverse
 from PIL import Image
 
+from lessons.forms import forget_kept_photos
 from lessons.models import Exercise
 from tests.factories import LessonFactory
 
@@ -32,7 +38,6 @@ def lesson(program):
 def _add_exercise(client, lesson, image, alt="A person lifting one knee"):
     data = {
         "lesson": lesson.pk,
-        "position": 0,
         "name": "Knee lift",
         "image": image,
         "image_alt": alt,
@@ -133,7 +138,7 @@ def test_a_photo_is_kept_across_an_error_elsewhere_on_the_form(client, instructo
     second = client.post(
         reverse("admin:lessons_exercise_add"),
         {
-            "lesson": lesson.pk, "position": 0, "name": "Knee lift", "image_alt": "A bridge",
+            "lesson": lesson.pk, "name": "Knee lift", "image_alt": "A bridge",
             "kept_photo": token, "cues": "", "sets": "", "reps": "", "hold_seconds": "",
             "side": "both",
         },
@@ -151,10 +156,82 @@ def test_a_forged_kept_photo_token_is_ignored(client, instructor, lesson):
     response = client.post(
         reverse("admin:lessons_exercise_add"),
         {
-            "lesson": lesson.pk, "position": 0, "name": "Knee lift", "image_alt": "",
+            "lesson": lesson.pk, "name": "Knee lift", "image_alt": "",
             "kept_photo": '{"path": "../../healhips/settings.py"}', "side": "both",
         },
     )  # fmt: skip
 
     assert response.status_code == 302
     assert not Exercise.objects.get().image
+
+
+class _MultipartBody(io.RawIOBase):
+    """A multipart body with one file of `size` bytes, made as it is read: the test holds no
+    copy of it, so what the parser keeps is all that memory sees."""
+
+    boundary = "healhips-boundary"
+
+    def __init__(self, size):
+        self.head = (
+            f"--{self.boundary}\r\n"
+            'Content-Disposition: form-data; name="image"; filename="huge.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        self.tail = f"\r\n--{self.boundary}--\r\n".encode()
+        self.file_size = size
+        self.length = len(self.head) + size + len(self.tail)
+        self.sent = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        piece = self._piece(min(len(buffer), self.length - self.sent))
+        buffer[: len(piece)] = piece
+        self.sent += len(piece)
+        return len(piece)
+
+    def _piece(self, most):
+        file_start, file_end = len(self.head), len(self.head) + self.file_size
+        if self.sent < file_start:
+            return self.head[self.sent : self.sent + most]
+        if self.sent < file_end:
+            return b"A" * min(most, file_end - self.sent)
+        return self.tail[self.sent - file_end :][:most]
+
+
+def test_a_60_mb_upload_is_refused_as_it_streams_in_never_held(settings):
+    body = _MultipartBody(60 * 1024 * 1024)
+    request = WSGIRequest(
+        {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/admin/lessons/exercise/add/",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http",
+            "CONTENT_TYPE": f"multipart/form-data; boundary={body.boundary}",
+            "CONTENT_LENGTH": str(body.length),
+            "wsgi.input": io.BufferedReader(body, buffer_size=64 * 1024),
+        }
+    )
+
+    tracemalloc.start()
+    upload = request.FILES["image"]
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    assert upload.size == 60 * 1024 * 1024
+    assert upload.read() == b""
+    assert peak < 5 * 1024 * 1024
+
+
+def test_photos_kept_across_an_error_are_cleared_a_day_later(client, instructor, lesson):
+    client.force_login(instructor)
+    _add_exercise(client, lesson, _upload("bridge.png", _image_bytes()), alt="")
+    _, kept = default_storage.listdir("kept-photos")
+    assert len(kept) == 1
+
+    assert forget_kept_photos() == 0
+    with time_machine.travel(dt.timedelta(hours=25)):
+        assert forget_kept_photos() == 1
+    assert default_storage.listdir("kept-photos") == ([], [])

@@ -196,19 +196,21 @@ def test_an_instructor_cannot_change_another_staff_account_or_any_password(
     assert client.get(password_url).status_code == 403
 
 
+def _program_page_data(page):
+    """The program page's fields as loaded, with its weeks and bonus classes left untouched."""
+    data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    return data
+
+
 @pytest.mark.parametrize("typed", ["149", "149.00"])
 def test_the_price_is_typed_in_money_and_charged_in_minor_units(client, instructor, program, typed):
     client.force_login(instructor)
     page = client.get(reverse("admin:lessons_program_change", args=[program.pk]))
-    form = page.context["adminform"].form
-    assert form.initial["price"] == Decimal("149.00")
-    data = {
-        **{key: value for key, value in form.initial.items() if value is not None},
-        "price": typed,
-        "currency": "eur",
-        "weeks-TOTAL_FORMS": "0",
-        "weeks-INITIAL_FORMS": "0",
-    }
+    assert page.context["adminform"].form.initial["price"] == Decimal("149.00")
+    data = {**_program_page_data(page), "price": typed, "currency": "eur"}
 
     response = client.post(reverse("admin:lessons_program_change", args=[program.pk]), data)
 
@@ -220,12 +222,7 @@ def test_the_price_is_typed_in_money_and_charged_in_minor_units(client, instruct
 def test_a_currency_outside_the_list_is_refused(client, instructor, program):
     client.force_login(instructor)
     page = client.get(reverse("admin:lessons_program_change", args=[program.pk]))
-    data = {
-        **{k: v for k, v in page.context["adminform"].form.initial.items() if v is not None},
-        "currency": "doge",
-        "weeks-TOTAL_FORMS": "0",
-        "weeks-INITIAL_FORMS": "0",
-    }
+    data = {**_program_page_data(page), "currency": "doge"}
 
     response = client.post(reverse("admin:lessons_program_change", args=[program.pk]), data)
 
