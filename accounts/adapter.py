@@ -10,6 +10,12 @@ from . import emails
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "incorrect_code": "That code is not right. Check it against the newest email from us, "
+        "or send yourself a new code.",
+    }
+
     def get_login_redirect_url(self, request):
         """Staff land in the admin; clients on their program (or where they were going)."""
         if request.user.is_staff:

@@ -1,3 +1,7 @@
+from allauth.account import app_settings as allauth_settings
+from allauth.account import views as allauth_views
+from allauth.account.internal.flows.login_by_code import LoginCodeVerificationProcess
+from allauth.account.stages import LoginByCodeStage, LoginStageController
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -45,3 +49,19 @@ def unsubscribe(request, token):
         user.stop_program_emails()
         return render(request, "accounts/unsubscribed.html", {"subscriber": user})
     return render(request, "accounts/unsubscribe.html", {"subscriber": user, "token": token})
+
+
+def confirm_login_code(request):
+    """allauth's sign-in code page, except that a code that ran out says so: allauth sends the
+    client back to a blank email form without a word."""
+    if not request.user.is_authenticated:
+        stage = LoginStageController.enter(request, LoginByCodeStage.key)
+        if stage is None or LoginCodeVerificationProcess.resume(stage) is None:
+            minutes = allauth_settings.LOGIN_BY_CODE_TIMEOUT // 60
+            messages.error(
+                request,
+                f"That sign-in code has expired (codes last {minutes} minutes) or was already "
+                "used. Enter your email and we will send you a new one.",
+            )
+            return redirect("account_request_login_code")
+    return allauth_views.confirm_login_code(request)

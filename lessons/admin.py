@@ -37,6 +37,15 @@ class KeepsClientHistory:
     # Only content no client has had gets this far (see has_delete_permission).
     delete_confirmation_template = "admin/lessons/content_delete_confirmation.html"
 
+    def get_changeform_initial_data(self, request):
+        # New content starts hidden from clients; the site runs one program.
+        program = Program.current(for_members=True)
+        return {
+            "status": Status.DRAFT,
+            **({"program": program.pk} if program else {}),
+            **super().get_changeform_initial_data(request),
+        }
+
     @admin.display(description="Clients")
     def client_history(self, obj):
         reasons = history.client_history(obj) if obj and obj.pk else []
@@ -79,13 +88,14 @@ class KeepsClientHistory:
 
 
 class AddedAtTheEnd:
-    """A class or exercise added on its own page goes after the others: the order is set by
-    dragging them on the week's or the class's page, never typed."""
+    """A class or exercise added on its own page, or moved to another week or class, goes after
+    the others there: the order is set by dragging on the week's or the class's page, never
+    typed."""
 
     siblings_share: tuple[str, ...] = ()
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        if not change or any(field in form.changed_data for field in self.siblings_share):
             siblings = self.model.objects.filter(
                 **{field: getattr(obj, field) for field in self.siblings_share}
             )
@@ -178,7 +188,16 @@ class LabelledTabularInline(admin.TabularInline):
         return field
 
 
-class WeekInline(LabelledTabularInline):
+class StartsAsDraft:
+    """A week or class added in a list starts as a draft: clients see it once she publishes."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["status"].initial = Status.DRAFT
+        return formset
+
+
+class WeekInline(StartsAsDraft, LabelledTabularInline):
     model = Week
     extra = 0
     fields = ["number", "title", "status"]
@@ -187,7 +206,7 @@ class WeekInline(LabelledTabularInline):
     can_delete = False
 
 
-class LessonInline(SortableTabularInline, LabelledTabularInline):
+class LessonInline(StartsAsDraft, SortableTabularInline, LabelledTabularInline):
     """The week's classes in the order clients follow them: drag a row to move it."""
 
     model = Lesson
@@ -243,7 +262,7 @@ class ProgramAdminForm(forms.ModelForm):
 @admin.register(Program)
 class ProgramAdmin(SortableAdminBase, admin.ModelAdmin):
     form = ProgramAdminForm
-    list_display = ["title", "price_display", "unlock_interval_days", "unlock_hour", "is_published"]
+    list_display = ["title", "price", "unlock_interval_days", "unlock_hour", "is_published"]
     inlines = [WeekInline, BonusClassInline]
     readonly_fields = ["preview_link"]
     fieldsets = [
@@ -255,6 +274,15 @@ class ProgramAdmin(SortableAdminBase, admin.ModelAdmin):
         ("Price", {"fields": ["price", "currency"]}),
         ("Weekly unlocking", {"fields": ["unlock_interval_days", "unlock_hour"]}),
     ]
+
+    @admin.display(description="Price")
+    def price(self, obj):
+        return obj.price_display
+
+    def has_delete_permission(self, request, obj=None):
+        # The program holds every client's enrollment and order: it is taken off sale, never
+        # deleted.
+        return False
 
     @admin.display(description="Preview")
     def preview_link(self, obj):

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -64,14 +64,22 @@ class Program(models.Model):
     )
     currency = models.CharField(max_length=3, choices=CURRENCIES, default="usd")
     unlock_interval_days = models.PositiveSmallIntegerField(
-        default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+        "days between weeks",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Each new week opens this many days after the one before.",
     )
     unlock_hour = models.PositiveSmallIntegerField(
         default=6,
         validators=[MaxValueValidator(23)],
         help_text="Hour of the day (0-23) a new week opens, in each client's own time zone.",
     )
-    is_published = models.BooleanField(default=True)
+    is_published = models.BooleanField(
+        "on sale",
+        default=True,
+        help_text="Shows the sales page and lets new clients enroll. Clients already enrolled "
+        "keep their program either way.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProgramQuerySet.as_manager()
@@ -96,6 +104,10 @@ class Program(models.Model):
         sales page and new enrollments only: `for_members` finds it unpublished too, so enrolled
         clients keep their program."""
         programs = cls.objects.all() if for_members else cls.objects.published()
+        # Counted here, as the page's program is found, for the "an 8-week program" copy.
+        programs = programs.annotate(
+            published_weeks=Count("weeks", filter=Q(weeks__status=Status.PUBLISHED))
+        )
         return programs.order_by("-is_published", "id").first()
 
     @classmethod
@@ -108,6 +120,18 @@ class Program(models.Model):
     @property
     def price_display(self) -> str:
         return format_money(self.price_amount, self.currency)
+
+    @cached_property
+    def week_count(self) -> int:
+        counted = getattr(self, "published_weeks", None)
+        return self.weeks.visible().count() if counted is None else counted
+
+    @property
+    def length_phrase(self) -> str:
+        """ "an 8-week program", "a 9-week program": the article follows how the number sounds."""
+        weeks = self.week_count
+        article = "an" if weeks in (11, 18) or str(weeks).startswith("8") else "a"
+        return f"{article} {weeks}-week program"
 
 
 class WeekQuerySet(models.QuerySet):
@@ -279,7 +303,10 @@ class Lesson(models.Model):
         help_text="Optional subtitles for a video file, so clients can follow with the sound off.",
     )
     duration_minutes = models.PositiveSmallIntegerField(
-        default=0, validators=[MaxValueValidator(600)]
+        "length (minutes)",
+        default=0,
+        validators=[MaxValueValidator(600)],
+        help_text="Shown to clients beside the class, so they can plan their practice.",
     )
     status = models.CharField(max_length=16, choices=Status, default=Status.PUBLISHED)
     updated_at = models.DateTimeField(auto_now=True)
@@ -335,7 +362,9 @@ class Exercise(models.Model):
         LEFT = "left", "Left"
         RIGHT = "right", "Right"
 
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="exercises")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="exercises", verbose_name="class"
+    )
     position = models.PositiveSmallIntegerField(default=0, db_index=True)
     name = models.CharField(max_length=120)
     image = models.ImageField(

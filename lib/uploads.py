@@ -46,6 +46,8 @@ def validate_upload_size(upload):
     if upload.size > settings.MAX_UPLOAD_BYTES:
         limit_mb = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         raise ValidationError(
-            f"This file is {upload.size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB.",
+            f"This file is {upload.size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB. "
+            "Choose a smaller file: a phone photo sent by email or message is usually small "
+            "enough.",
             code="too_large",
         )

@@ -10,7 +10,7 @@ from lessons.models import Program
 from lib.spreadsheet import safe_cell
 
 from . import roster, services
-from .models import Completion, Enrollment, Notice
+from .models import Completion, Enrollment, Notice, Question
 
 
 class EnrollmentAdminForm(forms.ModelForm):
@@ -107,8 +107,8 @@ class EnrollmentAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = 'attachment; filename="clients.csv"'
         writer = csv.writer(response)
         writer.writerow(
-            ["email", "first name", "joined", "access", "starts on", "week", "classes done",
-             "classes open", "last active"]
+            ["email", "first name", "how they joined", "access", "starts on", "week",
+             "classes done", "classes open", "last active"]
         )  # fmt: skip
         for enrollment in queryset.select_related("user", "program"):
             line = shapes.line(enrollment)
@@ -120,13 +120,24 @@ class EnrollmentAdmin(admin.ModelAdmin):
                     enrollment.get_source_display(),
                     enrollment.get_status_display(),
                     enrollment.starts_on.isoformat(),
-                    "finished" if line.is_finished else line.week or "not started",
+                    "finished"
+                    if line.is_finished
+                    else f"week {line.week}"
+                    if line.week
+                    else "not started",
                     enrollment.classes_done,
                     line.open_classes,
-                    line.last_activity.isoformat() if line.last_activity else "",
+                    date_format(localtime(line.last_activity), "Y-m-d H:i")
+                    if line.last_activity
+                    else "",
                 ]
             )
         return response
+
+    def has_delete_permission(self, request, obj=None):
+        # An enrollment is what a client paid for and holds their history: "Revoke access"
+        # ends it and keeps the record.
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         # Access is changed through the actions, which go through programs.services.
@@ -201,3 +212,34 @@ class CompletionAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "lesson__title"]
     list_select_related = ["user", "lesson"]
     readonly_fields = ["user", "lesson", "completed_at"]
+
+    def has_add_permission(self, request):
+        # Clients mark classes done themselves; "unlock all" opens weeks without faking records.
+        return False
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    """Clients' questions about classes. Each was emailed to you with the client as reply-to;
+    tick "replied" once answered."""
+
+    list_display = ["created_at", "user", "lesson_title", "short_message", "replied"]
+    list_display_links = ["created_at", "short_message"]
+    list_editable = ["replied"]
+    list_filter = ["replied", "lesson__week"]
+    search_fields = ["user__email", "user__first_name", "lesson_title", "message"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    fields = ["user", "lesson", "lesson_title", "message", "created_at", "replied"]
+    readonly_fields = ["user", "lesson", "lesson_title", "message", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # What a client wrote stays on record.
+        return False
+
+    @admin.display(description="question")
+    def short_message(self, obj):
+        return obj.message if len(obj.message) <= 80 else f"{obj.message[:79]}…"

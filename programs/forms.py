@@ -1,7 +1,28 @@
 from django import forms
 
+from .models import Question
+
 
 class PreviewForm(forms.Form):
     day = forms.IntegerField(
         min_value=1, max_value=365, initial=1, label="Preview as a client on day"
     )
+
+
+class QuestionForm(forms.Form):
+    message = forms.CharField(
+        label="Your question",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write your question first, then send it."},
+    )
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if not message:
+            raise forms.ValidationError("Write your question first, then send it.")
+        if len(message) > Question.MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Please keep it under {Question.MAX_LENGTH:,} characters "
+                f"(yours has {len(message):,}). A short question gets a quicker answer."
+            )
+        return message

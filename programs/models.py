@@ -155,3 +155,35 @@ class Notice(models.Model):
         if not self.enrollment.has_access:
             return False
         return self.kind == self.Kind.WELCOME or self.enrollment.user.wants_program_emails
+
+
+class Question(models.Model):
+    """A client's question about a class, emailed to the instructor (she replies by email) and
+    kept here. What a client writes about their body is health data: staff and the client only,
+    never in URLs or logs."""
+
+    MAX_LENGTH = 2000
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions"
+    )
+    # Kept if the class goes: the title says what the question was about.
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
+    )
+    lesson_title = models.CharField("class", max_length=120)
+    message = models.TextField(max_length=MAX_LENGTH)
+    replied = models.BooleanField(
+        default=False, help_text="Tick once you have answered, to keep track of what is open."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    email = models.OneToOneField(
+        "outbox.Email", on_delete=models.PROTECT, null=True, editable=False, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self):
+        return f"{self.user} about {self.lesson_title}"

@@ -17,6 +17,13 @@ from .access import Viewer
 class LessonRow:
     lesson: Lesson
     done: bool
+    number: int  # its place in its week (or among the bonus classes), from 1
+
+    @property
+    def label(self) -> str:
+        """ "Week 2 · Class 3", or "Bonus class" """
+        week = self.lesson.week
+        return f"Week {week.number} · Class {self.number}" if week else "Bonus class"
 
 
 @dataclass
@@ -49,18 +56,21 @@ class Outline:
         return [row for week in self.weeks if week.is_open for row in week.lessons]
 
     @property
-    def open_done_count(self) -> int:
-        return sum(row.done for row in self.open_week_lessons)
-
-    @property
-    def percent_of_open(self) -> int:
-        """Progress through what is open now; bonus classes never count against it."""
-        total = len(self.open_week_lessons)
-        return round(100 * self.open_done_count / total) if total else 0
+    def done_count(self) -> int:
+        """Classes done in the whole program: it only grows as weeks open (bonus classes aside)."""
+        return sum(row.done for week in self.weeks for row in week.lessons)
 
     @property
     def total_week_lessons(self) -> int:
         return sum(len(week.lessons) for week in self.weeks)
+
+    @property
+    def open_not_done_count(self) -> int:
+        return sum(not row.done for row in self.open_week_lessons)
+
+    @property
+    def not_open_count(self) -> int:
+        return self.total_week_lessons - len(self.open_week_lessons)
 
     @property
     def current_week(self) -> WeekRow | None:
@@ -72,9 +82,9 @@ class Outline:
         return next((week for week in self.weeks if not week.is_open), None)
 
     @property
-    def continue_with(self) -> Lesson | None:
-        """The first open class not yet done, in program order."""
-        return next((row.lesson for row in self.open_week_lessons if not row.done), None)
+    def continue_with(self) -> LessonRow | None:
+        """The first open class not yet done, in program order: what to do next."""
+        return next((row for row in self.open_week_lessons if not row.done), None)
 
     def week(self, number: int) -> WeekRow | None:
         return next((week for week in self.weeks if week.week.number == number), None)
@@ -89,9 +99,16 @@ def build_outline(viewer: Viewer) -> Outline:
             week=week,
             is_open=viewer.can_open_week(week.number),
             opens_at=viewer.opens_at(week.number),
-            lessons=[LessonRow(lesson, lesson.id in done) for lesson in week.lessons.all()],
+            lessons=lesson_rows(week.lessons.all(), done),
         )
         for week in weeks
     ]
     bonus = ordered.bonus(viewer.program, drafts=viewer.sees_drafts)
-    return Outline(week_rows, [LessonRow(lesson, lesson.id in done) for lesson in bonus])
+    return Outline(week_rows, lesson_rows(bonus, done))
+
+
+def lesson_rows(lessons, done_ids: set[int]) -> list[LessonRow]:
+    return [
+        LessonRow(lesson, lesson.id in done_ids, number)
+        for number, lesson in enumerate(lessons, start=1)
+    ]

@@ -24,6 +24,13 @@ def ensure_instructors_group() -> Group:
     return group
 
 
+def refresh_instructors_group(**kwargs) -> None:
+    """After each migrate: an existing Instructors group gets the permissions of new models
+    (a new admin page would otherwise stay hidden from her)."""
+    if Group.objects.filter(name=INSTRUCTORS).exists():
+        ensure_instructors_group()
+
+
 @transaction.atomic
 def create_instructor(email: str, password: str, first_name: str = ""):
     """Create or update the instructor account: staff, in the group, email already verified."""

@@ -11,6 +11,7 @@ urlpatterns = [
     path("program/week/<int:number>/exercises.pdf", views.week_pdf, name="week_pdf"),
     path("program/class/<slug:slug>/", views.lesson_detail, name="lesson"),
     path("program/class/<slug:slug>/done/", views.toggle_done, name="lesson_done"),
+    path("program/class/<slug:slug>/ask/", views.ask_question, name="ask"),
     path("program/class/<slug:slug>/exercises.pdf", views.lesson_pdf, name="lesson_pdf"),
     path("program/preview/", views.preview, name="preview"),
     # Exercise pictures and captions, checked against their class; PDFs have no URL here.

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST, require_safe
 from lessons.models import ExercisePdf, Lesson, Program
 from lessons.sheets import ExerciseSheet
 
+from . import questions
 from .access import PREVIEW_SESSION_KEY, get_viewer, locked_response, member_required
-from .forms import PreviewForm
+from .forms import PreviewForm, QuestionForm
 from .models import Completion
-from .progress import build_outline
+from .progress import build_outline, lesson_rows
 
 # Files and downloads say why they are refused, where a page would redirect to the sales page.
 NO_ACCESS_TEMPLATE = "programs/no_access.html"
@@ -36,7 +37,12 @@ def dashboard(request, viewer):
     return render(
         request,
         "programs/dashboard.html",
-        {"viewer": viewer, "outline": outline, "preview_form": PreviewForm()},
+        {
+            "viewer": viewer,
+            "program": viewer.program,
+            "outline": outline,
+            "preview_form": PreviewForm(),
+        },
     )
 
 
@@ -48,7 +54,14 @@ def week_detail(request, viewer, number):
         raise Http404("There is no such week in the program.")
     if not row.is_open:
         return locked_response(request, viewer, number, f"Week {number}")
-    return render(request, "programs/week.html", {"viewer": viewer, "outline": outline, "row": row})
+    context = {
+        "viewer": viewer,
+        "program": viewer.program,
+        "outline": outline,
+        "row": row,
+        "next_row": outline.week(number + 1),
+    }
+    return render(request, "programs/week.html", context)
 
 
 def _get_lesson_for_viewer(viewer, slug):
@@ -59,42 +72,93 @@ def _get_lesson_for_viewer(viewer, slug):
     return lesson, viewer.can_open(lesson)
 
 
+def _classes_around(viewer, lesson):
+    """The class's week (or the bonus classes) as rows with ticks, and the class's index."""
+    siblings = (
+        viewer.lessons()
+        .filter(program=lesson.program, week=lesson.week)
+        .in_order()
+        .only("slug", "title", "position", "week_id", "duration_minutes", "status")
+    )
+    rows = lesson_rows(siblings, viewer.completed_lesson_ids)
+    return rows, next(i for i, row in enumerate(rows) if row.lesson.pk == lesson.pk)
+
+
 @member_required
 def lesson_detail(request, viewer, slug):
     lesson, can_open = _get_lesson_for_viewer(viewer, slug)
     if not can_open:
         return locked_response(request, viewer, lesson.week.number, lesson.title)
-    siblings = list(
-        viewer.lessons()
-        .filter(program=lesson.program, week=lesson.week)
-        .in_order()
-        .only("slug", "title", "position", "week_id")
-    )
-    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk)
+    return _lesson_page(request, viewer, lesson, QuestionForm())
+
+
+def _lesson_page(request, viewer, lesson, question_form, status=200):
+    rows, index = _classes_around(viewer, lesson)
     context = {
         "viewer": viewer,
+        "program": viewer.program,
         "lesson": lesson,
         "exercises": lesson.exercises.all(),
-        "done": lesson.pk in viewer.completed_lesson_ids,
-        "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "done": rows[index].done,
+        "rows": rows,
+        "row": rows[index],
+        "done_in_week": sum(row.done for row in rows),
+        "previous": rows[index - 1].lesson if index > 0 else None,
+        "next": rows[index + 1].lesson if index + 1 < len(rows) else None,
+        "question_form": question_form,
     }
-    return render(request, "programs/lesson.html", context)
+    return render(request, "programs/lesson.html", context, status=status)
+
+
+@member_required
+@require_POST
+def ask_question(request, viewer, slug):
+    """A question about the class, to the instructor; the page answers with what happened."""
+    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
+    if not can_open:
+        return locked_response(request, viewer, lesson.week.number, lesson.title)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            questions.ask(request.user, lesson, form.cleaned_data["message"])
+        except questions.TooManyQuestions:
+            form.add_error(
+                None,
+                f"You have sent {questions.DAILY_LIMIT} questions today, the most for one day. "
+                "Please send this one tomorrow, or add it to your reply to an earlier answer.",
+            )
+        else:
+            name = lesson.program.instructor_name or "The instructor"
+            messages.success(
+                request,
+                f"Your question is on its way. {name} will answer by email at "
+                f"{request.user.email}.",
+            )
+            return redirect(lesson)
+    return _lesson_page(request, viewer, lesson, form, status=400)
 
 
 @member_required
 @require_POST
 def toggle_done(request, viewer, slug):
+    """Mark a class done (and, with "Done, next class", move on) or not done."""
     lesson, can_open = _get_lesson_for_viewer(viewer, slug)
     if not can_open:
         return locked_response(request, viewer, lesson.week.number, lesson.title)
-    if request.POST.get("done") == "1":
-        Completion.objects.get_or_create(user=request.user, lesson=lesson)
-        messages.success(request, f"Nice work: “{lesson.title}” is marked done.")
-    else:
+    if request.POST.get("done") != "1":
         Completion.objects.filter(user=request.user, lesson=lesson).delete()
         messages.info(request, f"“{lesson.title}” is no longer marked done.")
-    return redirect(lesson)
+        return redirect(lesson)
+    Completion.objects.get_or_create(user=request.user, lesson=lesson)
+    if request.POST.get("then") != "next":
+        messages.success(request, f"Nice work: “{lesson.title}” is marked done.")
+        return redirect(lesson)
+    rows, index = _classes_around(viewer, lesson)
+    if index + 1 < len(rows):
+        messages.success(request, f"“{lesson.title}” is done. On to the next one.")
+        return redirect(rows[index + 1].lesson)
+    # The end of a week: its page celebrates and says what comes next, and when.
+    return redirect(lesson.week if lesson.week else "programs:dashboard")
 
 
 @require_safe

@@ -56,7 +56,12 @@ def test_account_emails_name_the_real_site_not_example_com(client, program, sett
     settings.SITE_URL = "https://hips.example.org"
     client.post(
         reverse("account_signup"),
-        {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Noor",
+            "email": "new@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
     (message,) = mail.outbox

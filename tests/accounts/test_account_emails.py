@@ -35,7 +35,12 @@ def test_signing_up_with_the_mail_server_down_works_and_the_code_arrives_when_it
 ):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Noor",
+            "email": "new@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
     assert response.status_code == 302
@@ -81,7 +86,12 @@ def test_a_slow_mail_server_does_not_hold_the_request(
     started = timezone.now()
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Noor",
+            "email": "new@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     answered = timezone.now()
 

@@ -17,7 +17,13 @@ def test_a_visitor_signs_up_with_email_and_confirms_with_the_emailed_code(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),
-            {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
+            {
+                "first_name": "Pat",
+                "email": "new@example.com",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "time_zone": "America/Chicago",
+            },
         )
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["new@example.com"]
@@ -26,6 +32,7 @@ def test_a_visitor_signs_up_with_email_and_confirms_with_the_emailed_code(
 
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
+    assert (user.first_name, user.time_zone) == ("Pat", "America/Chicago")
     assert user.emailaddress_set.get().verified
     assert client.get(reverse("accounts:settings")).status_code == 200
 

@@ -53,7 +53,12 @@ def test_a_visitor_signs_up_pays_on_checkout_and_lands_on_week_one(
 
     signed_up = client.post(
         signup_url,
-        {"email": "erin@example.com", "password1": "hip-hinge-42!", "password2": "hip-hinge-42!"},
+        {
+            "first_name": "Erin",
+            "email": "erin@example.com",
+            "password1": "hip-hinge-42!",
+            "password2": "hip-hinge-42!",
+        },
         follow=True,
     )
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE)[1]

@@ -11,23 +11,31 @@ from .conftest import LAPTOP, PHONE, last_code_sent_to, sign_in
 
 
 @pytest.mark.browser_context_args(**PHONE)
-def test_a_client_watches_a_class_marks_it_done_and_sees_progress(page, site, alice, program):
-    lesson = program.lessons.filter(week__number=1).order_by("position").first()
-    lesson.video_url = "/static/video/demo-class.webm"
-    lesson.save()
+def test_a_client_continues_then_walks_a_week_with_done_next_class(page, site, alice, program):
+    week_one = list(program.lessons.filter(week__number=1).order_by("position"))
+    week_one[0].video_url = "/static/video/demo-class.webm"
+    week_one[0].save()
     sign_in(page, site, alice.email, PASSWORD)
-    expect(page.get_by_text("0 of 6 open classes done")).to_be_visible()
+    page.goto(f"{site}/program/")
+    continue_link = page.get_by_role("link", name=week_one[0].title).first
+    expect(continue_link).to_be_in_viewport()  # above the fold on a phone
+    expect(page.get_by_text("Week 1 · Class 1")).to_be_visible()
+    expect(page.locator(".progress-count")).to_have_text("0 of 24 classes done")
 
-    page.get_by_role("link", name=lesson.title).first.click()
-    video = page.locator("video")
-    video.evaluate("video => video.play()")
+    continue_link.click()
+    page.locator("video").evaluate("video => video.play()")
     page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
+    for lesson in week_one[1:]:
+        page.get_by_role("button", name="Done, next class").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(lesson.title)
+    page.get_by_role("button", name="Done, finish week 1").click()
 
-    page.get_by_role("button", name="Mark class done").click()
-    expect(page.get_by_text("You finished this class")).to_be_visible()
+    expect(page.get_by_role("heading", name="Week 1 done: all 3 classes")).to_be_visible()
+    page.get_by_role("link", name="Start week 2").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Week 2")
     page.get_by_role("link", name="My program").first.click()
-    expect(page.get_by_text("1 of 6 open classes done")).to_be_visible()
-    expect(page.locator("progress")).to_have_attribute("value", "17")
+    expect(page.locator(".progress-count")).to_have_text("3 of 24 classes done")
+    expect(page.get_by_text("Week 2 · Class 1")).to_be_in_viewport()
 
 
 @pytest.mark.browser_context_args(**PHONE)
@@ -94,7 +102,7 @@ def test_the_instructor_edits_a_cue_reorders_exercises_and_previews_day_15(
 
     page.goto(f"{site}/admin/lessons/lesson/{lesson.pk}/change/")
     page.locator("#id_exercises-0-cues").fill("Rock the pelvis like a bowl of soup")
-    page.locator("#id_exercises-0-position").fill("5")
+    page.locator("#exercises-0").get_by_role("button", name="Move to last position").click()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 

@@ -9,7 +9,7 @@ from tests.billing.conftest import stripe_server  # noqa: F401 - the fixture, sh
 from tests.billing.stripe_server import deliver_over_http
 from tests.factories import PASSWORD
 
-from .conftest import PHONE, axe_violations, last_code_sent_to
+from .conftest import BROWSER_ZONE, PHONE, axe_violations, last_code_sent_to
 
 NEW_EMAIL = "erin@example.com"
 
@@ -25,6 +25,7 @@ def test_a_visitor_enrols_pays_and_lands_on_week_one(viewport_page, site, progra
     page.goto(site)
     page.get_by_role("link", name="Enroll now").first.click()
     page.get_by_role("link", name="Create my account").click()
+    page.get_by_label("First name").fill("Noor")
     page.get_by_label("Email").fill(NEW_EMAIL)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
@@ -44,6 +45,9 @@ def test_a_visitor_enrols_pays_and_lands_on_week_one(viewport_page, site, progra
     week_two = page.locator(".week-card").nth(1)
     expect(week_two).to_contain_text("Opens")
     expect(week_two.locator("time")).to_have_attribute("datetime", program_week_two_iso(program))
+    # Sign-up took the first name and the browser's time zone: weeks open by the client's clock.
+    expect(page.get_by_role("heading", name="Hello, Noor")).to_be_visible()
+    assert program.enrollments.get().user.time_zone == BROWSER_ZONE
 
 
 def program_week_two_iso(program):
@@ -85,6 +89,8 @@ def test_the_visitor_journey_works_with_the_keyboard_alone(page, site, program, 
     _press_enter_and_wait(page)
     _tab_to(page, "Create my account")
     _press_enter_and_wait(page)
+    _tab_to(page, "First name:")
+    page.keyboard.type("Noor")
     _tab_to(page, "Email:")
     page.keyboard.type(NEW_EMAIL)
     _tab_to(page, "Password:")

@@ -83,7 +83,7 @@ def test_the_export_is_a_spreadsheet_of_the_selected_clients(admin, alice, bob, 
     assert response["Content-Type"].startswith("text/csv")
     rows = {row["email"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
     assert (rows["alice@example.com"]["week"], rows["alice@example.com"]["classes done"]) == (
-        "2",
+        "week 2",
         "1",
     )
     assert rows["alice@example.com"]["classes open"] == "6"

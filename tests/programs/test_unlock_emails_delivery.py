@@ -87,7 +87,7 @@ def test_a_real_worker_delivers_the_week_email_with_both_parts_and_unsubscribe_h
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert "Week 2 of Heal Your Hips is open" in text
+    assert "Week 2 of 8 in Heal Your Hips is open" in text
     assert 'href="http://127.0.0.1:8000/program/week/2/"' in html
     assert Notice.objects.get(week=2).email.sent_at is not None
 

@@ -97,7 +97,7 @@ def test_staff_preview_shows_exactly_what_a_client_sees_on_that_day(client, inst
     assert client.get(reverse("programs:week", args=[3])).status_code == 200
     locked = client.get(reverse("programs:week", args=[4]))
     assert locked.status_code == 403
-    assert b"opens on" in locked.content
+    assert b"It opens" in locked.content
 
     client.post(reverse("programs:preview"), {"stop": "1"})
     assert client.get(reverse("programs:week", args=[4])).status_code == 200
@@ -117,6 +117,5 @@ def test_dashboard_shows_when_the_next_week_opens_in_the_clients_time_zone(clien
     EnrollmentFactory(user=user, program=program, starts_on=dt.date(2026, 11, 1))
     client.force_login(user)
     page = client.get(reverse("programs:dashboard")).content.decode()
-    assert "Sunday, November 8" in page
-    assert "6:00 a.m." in page
-    assert "Pacific/Auckland" in page
+    assert "Sunday, November 8 at 6:00 a.m." in page
+    assert "Auckland, " in page

@@ -1,0 +1,57 @@
+// Time zones: sign-up takes the browser's; settings get a filter box over the grouped list and
+// a button to use this device's zone. Without JavaScript the plain list still works.
+(function () {
+  "use strict";
+  var browserZone = "";
+  try {
+    browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    browserZone = "";
+  }
+
+  document.querySelectorAll('input[type="hidden"][name="time_zone"]').forEach(function (input) {
+    if (!input.value) input.value = browserZone;
+  });
+
+  document.querySelectorAll("select[data-zone-search]").forEach(function (select) {
+    var search = document.createElement("input");
+    search.type = "search";
+    search.className = "zone-search";
+    search.placeholder = "Type a city, e.g. Chicago";
+    search.setAttribute("aria-label", "Find your city in the list of time zones");
+    search.setAttribute("aria-controls", select.id);
+    select.parentNode.insertBefore(search, select);
+
+    search.addEventListener("input", function () {
+      var words = search.value.trim().toLowerCase();
+      var firstMatch = null;
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        var shown = 0;
+        group.querySelectorAll("option").forEach(function (option) {
+          var match = !words || option.textContent.toLowerCase().indexOf(words) !== -1 ||
+            option.value.toLowerCase().indexOf(words) !== -1;
+          option.hidden = !match;
+          if (match) {
+            shown += 1;
+            if (!firstMatch) firstMatch = option;
+          }
+        });
+        group.hidden = shown === 0;
+      });
+      if (words && firstMatch) select.value = firstMatch.value;
+    });
+
+    var option = browserZone && select.querySelector('option[value="' + browserZone + '"]');
+    if (option && select.value !== browserZone) {
+      var use = document.createElement("button");
+      use.type = "button";
+      use.className = "link-button";
+      use.textContent = "Use this device’s time zone (" + option.textContent + ")";
+      use.addEventListener("click", function () {
+        select.value = browserZone;
+        use.remove();
+      });
+      select.parentNode.insertBefore(use, select.nextSibling);
+    }
+  });
+})();
