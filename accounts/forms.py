@@ -54,8 +54,8 @@ class AccountSettingsForm(forms.ModelForm):
         field = self.fields["time_zone"]
         field.choices = _time_zone_choices(self.instance.time_zone)
         field.help_text = (
-            f"Now: {place_and_time(self.instance.time_zone)}. New weeks open, and emails "
-            "arrive, by this clock."
+            "New weeks open, and emails arrive, by this clock "
+            f"(now {place_and_time(self.instance.time_zone)})."
         )
 
 

@@ -4,6 +4,7 @@ client as the reply-to address, so answering is replying."""
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ def can_ask(user, now: dt.datetime | None = None) -> bool:
 @transaction.atomic
 def ask(user, lesson, message: str) -> Question:
     # The user row is locked so that two quick submissions cannot both pass the daily limit.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if not can_ask(user):
         raise TooManyQuestions
     question = Question.objects.create(

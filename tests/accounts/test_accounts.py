@@ -1,5 +1,7 @@
+import datetime as dt
 import re
 
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -67,3 +69,44 @@ def test_repeated_wrong_passwords_lock_the_account_for_a_while(client, alice):
     response = client.post(reverse("account_login"), {"login": alice.email, "password": PASSWORD})
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def _request_code(client, email, capture):
+    with capture(execute=True):
+        response = client.post(reverse("account_request_login_code"), {"email": email})
+    assert response.headers["Location"] == reverse("account_confirm_login_code")
+
+
+def test_a_wrong_sign_in_code_says_so_and_offers_a_new_one(
+    client, alice, django_capture_on_commit_callbacks
+):
+    _request_code(client, alice.email, django_capture_on_commit_callbacks)
+    response = client.post(reverse("account_confirm_login_code"), {"code": "WRONG-CODE"})
+    page = response.content.decode()
+    assert "That code is not right" in page
+    assert 'value="resend"' in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_expired_sign_in_code_says_so_instead_of_a_blank_form(
+    client, alice, django_capture_on_commit_callbacks
+):
+    _request_code(client, alice.email, django_capture_on_commit_callbacks)
+    code = _code_from_last_email()
+    with time_machine.travel(dt.timedelta(minutes=16)):
+        response = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("account_request_login_code")
+    assert "That sign-in code has expired" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_time_zone_picker_lists_places_grouped_by_region(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("accounts:settings")).content.decode()
+    assert '<optgroup label="America">' in page
+    assert '<option value="America/New_York" selected>New York</option>' in page
+    assert (
+        '<option value="America/Argentina/Buenos_Aires">Buenos Aires (Argentina)</option>' in page
+    )
+    assert "US/Eastern" not in page  # legacy aliases are not offered
+    assert "(now New York, " in page

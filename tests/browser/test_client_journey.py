@@ -2,9 +2,11 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core import mail
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from programs.models import Question
 from tests.factories import PASSWORD, ExerciseFactory
 
 from .conftest import LAPTOP, PHONE, last_code_sent_to, sign_in
@@ -121,3 +123,35 @@ def test_the_instructor_edits_a_cue_reorders_exercises_and_previews_day_15(
     assert names.index(second.name) < names.index(first.name)
     expect(client_page.get_by_text("Rock the pelvis like a bowl of soup")).to_be_visible()
     client_context.close()
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_client_asks_the_instructor_about_a_class(page, site, alice, program):
+    lesson = program.lessons.filter(week__number=1).first()
+    sign_in(page, site, alice.email, PASSWORD)
+    page.goto(site + lesson.get_absolute_url())
+
+    page.get_by_text("about this class").click()
+    page.get_by_role("button", name="Send question").click()
+    expect(page.get_by_text("Write your question first")).to_be_visible()
+    page.get_by_label("Your question").fill("Should the stretch be felt in the groin?")
+    page.get_by_role("button", name="Send question").click()
+
+    expect(page.get_by_text("Your question is on its way")).to_be_visible()
+    assert Question.objects.get().message == "Should the stretch be felt in the groin?"
+    assert [message.reply_to for message in mail.outbox] == [[alice.email]]
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_client_finds_their_time_zone_by_typing_a_city(page, site, alice):
+    sign_in(page, site, alice.email, PASSWORD)
+    page.goto(f"{site}/account/settings/")
+    expect(page.get_by_role("button", name="Use this device’s time zone (Lisbon)")).to_be_visible()
+
+    page.get_by_label("Find your city in the list of time zones").fill("tokyo")
+    expect(page.get_by_role("combobox", name="Time zone")).to_have_value("Asia/Tokyo")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("Your settings are saved")).to_be_visible()
+    alice.refresh_from_db()
+    assert alice.time_zone == "Asia/Tokyo"

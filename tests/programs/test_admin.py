@@ -264,3 +264,49 @@ def test_the_class_page_in_the_admin_shows_the_video_as_clients_see_it(client, i
 
     assert 'data-embed="https://player.vimeo.com/video/123456789?h=abcdef1234"' in page
     assert "js/video.js" in page
+
+
+def test_a_new_class_starts_as_a_draft_in_the_only_program(client, instructor, program):
+    client.force_login(instructor)
+    form = client.get(reverse("admin:lessons_lesson_add")).context["adminform"].form
+    assert form.initial["status"] == "draft"
+    assert form.initial["program"] == program.pk
+
+
+def test_a_class_moved_to_another_week_goes_to_its_end(client, instructor, program):
+    moved = program.lessons.filter(week__number=2).first()
+    week_one = program.weeks.get(number=1)
+    client.force_login(instructor)
+    page = client.get(reverse("admin:lessons_lesson_change", args=[moved.pk]))
+    data = {
+        **{k: v for k, v in page.context["adminform"].form.initial.items() if v is not None},
+        "captions": "",
+        "week": week_one.pk,
+        "exercises-TOTAL_FORMS": "0",
+        "exercises-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(reverse("admin:lessons_lesson_change", args=[moved.pk]), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(week_one.lessons.in_order())[-1] == moved
+
+
+@pytest.mark.parametrize(
+    "url_name", ["admin:programs_completion_add", "admin:programs_question_add"]
+)
+def test_client_records_cannot_be_made_up_in_the_admin(client, instructor, url_name):
+    client.force_login(instructor)
+    assert client.get(reverse(url_name)).status_code == 403
+
+
+def test_the_program_and_enrollments_cannot_be_deleted(client, instructor, alice, program):
+    client.force_login(instructor)
+    enrollment = alice.enrollments.get()
+    assert client.get(reverse("admin:lessons_program_delete", args=[program.pk])).status_code == 403
+    assert (
+        client.get(reverse("admin:programs_enrollment_delete", args=[enrollment.pk])).status_code
+        == 403
+    )
+    changelist = client.get(reverse("admin:programs_enrollment_changelist"))
+    assert "delete_selected" not in changelist.content.decode()

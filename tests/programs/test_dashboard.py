@@ -1,4 +1,8 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from programs.models import Completion
@@ -84,3 +88,44 @@ def test_an_unknown_time_zone_is_refused(client, alice):
     assert "Select a valid choice" in response.content.decode()
     alice.refresh_from_db()
     assert alice.time_zone == "America/New_York"
+
+
+def test_progress_never_goes_back_the_morning_a_week_opens(client, db, program):
+    """Counts over the whole program only grow: a week opening adds open classes, never a drop."""
+    user = UserFactory(time_zone="America/New_York")
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+    with time_machine.travel(start, tick=False):
+        enroll_days_ago(user, program, 0)
+    _finish(user, program.lessons.filter(week__number=1))
+    client.force_login(user)
+
+    seen = []
+    for moment in [start + dt.timedelta(days=6, hours=20), start + dt.timedelta(days=7)]:
+        with time_machine.travel(moment, tick=False):
+            outline = client.get(reverse("programs:dashboard")).context["outline"]
+            seen.append((outline.done_count, outline.total_week_lessons, outline.not_open_count))
+
+    assert seen == [(3, 24, 21), (3, 24, 18)]
+
+
+def test_done_next_class_moves_on_and_the_last_class_ends_on_the_week(client, alice, program):
+    first, second, last = program.lessons.filter(week__number=2).order_by("position")
+    client.force_login(alice)
+
+    moved = client.post(
+        reverse("programs:lesson_done", args=[first.slug]), {"done": "1", "then": "next"}
+    )
+    assert moved.headers["Location"] == second.get_absolute_url()
+
+    client.post(reverse("programs:lesson_done", args=[second.slug]), {"done": "1", "then": "next"})
+    ended = client.post(
+        reverse("programs:lesson_done", args=[last.slug]),
+        {"done": "1", "then": "next"},
+        follow=True,
+    )
+
+    assert ended.redirect_chain[-1][0] == reverse("programs:week", args=[2])
+    page = ended.content.decode()
+    assert "Week 2 done: all 3 classes" in page
+    assert "Week 3" in page and "opens" in page
+    assert Completion.objects.filter(user=alice).count() == 3
