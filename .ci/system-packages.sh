@@ -2,7 +2,9 @@
 # Debian packages the app needs outside Python: Pango for WeasyPrint, fonts for the PDFs.
 # Installs only what is missing, so it is quick to call on every `make`.
 set -euo pipefail
+# Noto covers what DejaVu lacks in what the instructor types: emoji, CJK, Indic and other scripts.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+packages+=(fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
 packages+=("$@")
 missing=()
 for package in "${packages[@]}"; do

@@ -7,21 +7,31 @@ hash, and an old file can never be served for new content.
 """
 
 import base64
+import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib.metadata import version
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache as django_cache
 
 from lib.images import resized_copy
 
 from .models import Exercise, Lesson, Week
 
+logger = logging.getLogger(__name__)
+
 # Printed 62 mm wide: 560 px is about 230 dpi there, sharp on paper and about 12 kB as a JPEG.
 PRINT_IMAGE_WIDTH = 560
+# The reminder's pictures are 24 mm wide: 240 px is about 250 dpi.
+REMINDER_IMAGE_WIDTH = 240
+# A reminder names a client and a day: kept for reprints that day, then rendered afresh.
+REMINDER_CACHE_SECONDS = 36 * 60 * 60
+PAPER_SIZES = ("A4", "Letter")
 
 
 @dataclass
@@ -113,11 +123,86 @@ class ExerciseSheet:
         }
 
 
-def _print_image(exercise: Exercise) -> str:
+@dataclass
+class ReminderSheet:
+    """The one-page reminder of a class for the fridge: per exercise a small picture, the name,
+    its first cue and the dose, and a tick box for each of the next seven days; the client's
+    name and the day in the header. Personal, so cached by content and person, not stored."""
+
+    template = "lessons/pdf/reminder.html"
+
+    lesson: Lesson
+    exercises: list[Exercise]
+    name: str
+    day: dt.date
+    paper: str
+
+    @classmethod
+    def for_lesson(cls, lesson: Lesson, *, name: str, day: dt.date, paper: str):
+        if paper not in PAPER_SIZES:
+            raise ValueError(f"Paper must be one of {PAPER_SIZES}, not {paper!r}.")
+        return cls(lesson, list(lesson.exercises.all()), name, day, paper)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.lesson.slug}-reminder.pdf"
+
+    @property
+    def has_exercises(self) -> bool:
+        return bool(self.exercises)
+
+    @cached_property
+    def content_hash(self) -> str:
+        content = {
+            "templates": _template_fingerprint(),
+            "program": self.lesson.program.title,
+            "title": self.lesson.title,
+            "exercises": [
+                [e.name, e.image.name, e.image_alt, e.cues, e.dose, e.side] for e in self.exercises
+            ],
+            "personal": [self.name, self.day.isoformat(), self.paper],
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+    def context(self) -> dict:
+        return {
+            "program": self.lesson.program,
+            "lesson": self.lesson,
+            "name": self.name,
+            "day": self.day,
+            "page_size": self.paper,
+            "days": [self.day + dt.timedelta(days=n) for n in range(7)],
+            "exercises": [
+                (exercise, _print_image(exercise, REMINDER_IMAGE_WIDTH))
+                for exercise in self.exercises
+            ],
+        }
+
+    def pdf(self) -> bytes:
+        """The rendered PDF, from the cache when this person printed it today already. A cache
+        that is down only costs a render."""
+        from .pdf import render_pdf  # WeasyPrint is slow to import: only renderers pay for it
+
+        key = f"reminder-pdf:{self.content_hash}"
+        try:
+            pdf = django_cache.get(key)
+        except Exception:
+            logger.warning("The cache is unreachable: rendering the reminder without it.")
+            pdf = None
+        if pdf is None:
+            pdf = render_pdf(self.template, self.context())
+            try:
+                django_cache.set(key, pdf, REMINDER_CACHE_SECONDS)
+            except Exception:
+                logger.warning("The cache is unreachable: the reminder was not kept.")
+        return pdf
+
+
+def _print_image(exercise: Exercise, width: int = PRINT_IMAGE_WIDTH) -> str:
     if not exercise.image:
         return ""
     with exercise.image.open("rb") as source:
-        jpeg = resized_copy(source, PRINT_IMAGE_WIDTH, image_format="JPEG")
+        jpeg = resized_copy(source, width, image_format="JPEG")
     return "data:image/jpeg;base64," + base64.b64encode(jpeg.read()).decode()
 
 

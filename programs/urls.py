@@ -13,6 +13,7 @@ urlpatterns = [
     path("program/class/<slug:slug>/done/", views.toggle_done, name="lesson_done"),
     path("program/class/<slug:slug>/ask/", views.ask_question, name="ask"),
     path("program/class/<slug:slug>/exercises.pdf", views.lesson_pdf, name="lesson_pdf"),
+    path("program/class/<slug:slug>/reminder.pdf", views.lesson_reminder_pdf, name="reminder_pdf"),
     path("program/preview/", views.preview, name="preview"),
     # Exercise pictures and captions, checked against their class; PDFs have no URL here.
     path("media/<path:path>", views.media_file, name="media"),

@@ -1,17 +1,19 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from lessons.models import ExercisePdf, Lesson, Program
-from lessons.sheets import ExerciseSheet
+from lessons.sheets import ExerciseSheet, ReminderSheet
 
 from . import questions
 from .access import PREVIEW_SESSION_KEY, get_viewer, locked_response, member_required
 from .forms import PreviewForm, QuestionForm
 from .models import Completion
+from .paper import paper_size
 from .progress import build_outline, lesson_rows
 
 # Files and downloads say why they are refused, where a page would redirect to the sales page.
@@ -106,6 +108,7 @@ def _lesson_page(request, viewer, lesson, question_form, status=200):
         "previous": rows[index - 1].lesson if index > 0 else None,
         "next": rows[index + 1].lesson if index + 1 < len(rows) else None,
         "question_form": question_form,
+        "paper": paper_size(request),
     }
     return render(request, "programs/lesson.html", context, status=status)
 
@@ -168,6 +171,28 @@ def lesson_pdf(request, viewer, slug):
     if not can_open:
         return locked_response(request, viewer, lesson.week.number, lesson.title)
     return _pdf_download(ExerciseSheet.for_lesson(lesson))
+
+
+@require_safe
+@member_required(no_access_template=NO_ACCESS_TEMPLATE)
+def lesson_reminder_pdf(request, viewer, slug):
+    """The one-page reminder with the client's name and today's date, on their paper size."""
+    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
+    if not can_open:
+        return locked_response(request, viewer, lesson.week.number, lesson.title)
+    user = request.user
+    sheet = ReminderSheet.for_lesson(
+        lesson,
+        name=user.get_full_name() or user.greeting_name,
+        day=timezone.localdate(timezone=user.zone),
+        paper=paper_size(request),
+    )
+    if not sheet.has_exercises:
+        raise Http404("There are no exercises to print here.")
+    response = HttpResponse(sheet.pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{sheet.filename}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @require_safe

@@ -41,19 +41,25 @@ def test_a_client_continues_then_walks_a_week_with_done_next_class(page, site, a
 
 
 @pytest.mark.browser_context_args(**PHONE)
-def test_a_client_downloads_the_foot_and_ankle_exercise_pdf(page, site, alice, program):
+def test_a_client_downloads_the_foot_and_ankle_reminder_and_the_detailed_pdf(
+    page, site, alice, program
+):
     foot = program.lessons.get(title="Foot & Ankle class")
     for position, name in enumerate(["Toe spreads", "Short foot", "Calf raises"]):
         ExerciseFactory(lesson=foot, name=name, position=position)
     sign_in(page, site, alice.email, PASSWORD)
     page.get_by_role("link", name="Foot & Ankle class").click()
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download exercises (PDF)").click()
+    with page.expect_download() as reminder_download:
+        page.get_by_role("link", name="One-page reminder (PDF)").click()
+    with page.expect_download() as detailed_download:
+        page.get_by_role("link", name="Detailed exercises (PDF)").click()
 
-    download = download_info.value
-    assert download.suggested_filename == f"{foot.slug}-exercises.pdf"
-    pdf = PdfReader(download.path())
+    reminder = PdfReader(reminder_download.value.path())
+    assert len(reminder.pages) == 1
+    assert "Alice" in reminder.pages[0].extract_text()
+    assert detailed_download.value.suggested_filename == f"{foot.slug}-exercises.pdf"
+    pdf = PdfReader(detailed_download.value.path())
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert text.index("Toe spreads") < text.index("Short foot") < text.index("Calf raises")
 

@@ -267,7 +267,8 @@ def test_a_class_without_exercises_has_no_pdf_and_no_button(client, alice, progr
     download = client.get(reverse("programs:lesson_pdf", args=[lesson.slug]))
 
     assert page.status_code == 200
-    assert b"Download exercises (PDF)" not in page.content
+    assert b"(PDF)" not in page.content
+    assert client.get(reverse("programs:reminder_pdf", args=[lesson.slug])).status_code == 404
     assert download.status_code == 404
 
 
@@ -281,7 +282,10 @@ def test_the_class_and_week_pages_link_to_their_pdfs(client, alice, class_with_e
         reverse("programs:lesson_pdf", args=[class_with_exercises.slug]).encode()
         in class_page.content
     )
-    assert b"Download exercises (PDF)" in class_page.content
+    assert b"Detailed exercises (PDF)" in class_page.content
+    assert reverse("programs:reminder_pdf", args=[class_with_exercises.slug]).encode() in (
+        class_page.content
+    )
     assert reverse("programs:week_pdf", args=[2]).encode() in week_page.content
 
 
