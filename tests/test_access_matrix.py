@@ -51,6 +51,18 @@ MATRIX = {
         None,
         WEEK_TWO_PDF,
     ),
+    "programs:reminder_pdf": (
+        "get",
+        lambda p: [_week_two_exercise(p).lesson.slug],
+        None,
+        WEEK_TWO_PDF,
+    ),
+    "programs:ask": (
+        "post",
+        lambda p: [_week_two_lesson(p).slug],
+        {"message": "Is a little soreness the next day normal?"},
+        {**WEEK_TWO_PAGE, "alice": 302, "instructor": 302},
+    ),
     "programs:week_pdf": (
         "get",
         lambda p: [_week_two_exercise(p).lesson.week.number],
@@ -174,7 +186,7 @@ def test_a_locked_class_shows_its_opening_date_and_none_of_its_content(client, b
     client.force_login(bob)
     response = client.get(lesson.get_absolute_url())
     assert response.status_code == 403
-    assert b"opens on" in response.content
+    assert b"It opens" in response.content
     assert b"Secret week two notes" not in response.content
     assert lesson.title.encode() in response.content
 

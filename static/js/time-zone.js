@@ -11,6 +11,15 @@
 
   document.querySelectorAll('input[type="hidden"][name="time_zone"]').forEach(function (input) {
     if (!input.value) input.value = browserZone;
+    if (!browserZone) return;
+    var place = browserZone.split("/").pop().replace(/_/g, " ");
+    var time = new Date().toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" })
+      .replace("AM", "a.m.").replace("PM", "p.m.");
+    var note = document.createElement("p");
+    note.className = "small";
+    note.textContent = "Your weeks will open by this device’s clock: " + place + ", " + time +
+      ". You can change it later in Settings.";
+    input.form.querySelector('[type="submit"]').insertAdjacentElement("beforebegin", note);
   });
 
   document.querySelectorAll("select[data-zone-search]").forEach(function (select) {

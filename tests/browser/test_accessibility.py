@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 from django.urls import reverse
 
+from programs.models import Completion
 from tests.factories import PASSWORD, ExerciseFactory
 
 from .conftest import axe_violations, sign_in
@@ -24,7 +25,7 @@ def _signed_in_pages(program):
     return {
         "sales page": "/",
         "dashboard": "/program/",
-        "week": "/program/week/1/",
+        "week (finished, with its celebration)": "/program/week/1/",
         "open class": open_lesson.get_absolute_url(),
         "locked class": locked_lesson.get_absolute_url(),
         "settings": "/account/settings/",
@@ -47,8 +48,23 @@ def test_signed_out_pages_have_no_accessibility_violations(viewport_page, site, 
 
 
 def test_signed_in_pages_have_no_accessibility_violations(viewport_page, site, alice, program):
+    for lesson in program.lessons.filter(week__number=1):
+        Completion.objects.create(user=alice, lesson=lesson)
     sign_in(viewport_page, site, alice.email, PASSWORD)
     _check(viewport_page, site, _signed_in_pages(program))
+
+
+def test_the_class_page_with_its_drawers_open_and_an_error_has_no_violations(
+    viewport_page, site, alice, program
+):
+    lesson = program.lessons.filter(week__number=2).first()
+    sign_in(viewport_page, site, alice.email, PASSWORD)
+    viewport_page.goto(site + lesson.get_absolute_url())
+    viewport_page.locator("details.week-outline summary").click()
+    viewport_page.get_by_text("about this class").click()
+    viewport_page.get_by_role("button", name="Send question").click()
+    viewport_page.wait_for_load_state()
+    assert axe_violations(viewport_page) == []
 
 
 def test_the_pdf_no_access_and_unsubscribe_pages_have_no_violations(
