@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -6,7 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from programs.models import Question
+from programs.models import Completion, Question
 from tests.factories import PASSWORD, ExerciseFactory
 
 from .conftest import LAPTOP, PHONE, last_code_sent_to, sign_in
@@ -81,14 +82,23 @@ def test_a_client_signs_out_and_back_in_with_an_emailed_code(page, site, alice):
 
 
 @pytest.mark.browser_context_args(**PHONE)
-def test_week_two_opens_in_the_page_seven_days_later(page, site, bob):
+def test_week_two_opens_in_the_page_seven_days_later_and_progress_never_drops(
+    page, site, bob, program
+):
+    for lesson in program.lessons.filter(week__number=1):
+        Completion.objects.create(user=bob, lesson=lesson)
     sign_in(page, site, bob.email, PASSWORD)
     week_two = page.locator(".week-card").nth(1)
     expect(week_two).to_contain_text("Opens")
     expect(week_two.get_by_role("link")).to_have_count(0)
+    expect(page.locator(".progress-count")).to_have_text("3 of 24 classes done")
+    bar = page.get_by_role("img", name="3 of 24 classes done")
+    expect(bar).to_have_attribute("aria-label", re.compile("21 not open yet"))
 
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=7, hours=7)):
         page.reload()
+        expect(page.locator(".progress-count")).to_have_text("3 of 24 classes done")
+        expect(bar).to_have_attribute("aria-label", re.compile("3 open and waiting; 18 not open"))
         expect(week_two.get_by_role("link", name="Week 2")).to_be_visible()
         week_two.get_by_role("link", name="Week 2").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Week 2")
