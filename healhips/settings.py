@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "lessons",
     "programs",
     "billing",
+    "journal",
 ]
 SITE_ID = 1
 
@@ -95,7 +96,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "healhips.context_processors.site",
             ],
-            "libraries": {"instructor": "healhips.instructor", "when": "lib.when"},
+            "libraries": {
+                "instructor": "healhips.instructor",
+                "journal": "journal.prompts",
+                "when": "lib.when",
+            },
         },
     },
 ]
@@ -196,6 +201,8 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 INSTRUCTOR_EMAIL = env.str("INSTRUCTOR_EMAIL", default="instructor@healyourhips.test")
+# Her weekly digest of flagged clients comes on Monday morning by this clock.
+INSTRUCTOR_TIME_ZONE = env.str("INSTRUCTOR_TIME_ZONE", default=TIME_ZONE)
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email("EMAIL_URL"))
@@ -266,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.sweep_outbox",
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
+    },
+    "journal-digest": {
+        "task": "journal.tasks.send_weekly_digest",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 50 * 60},
     },
     "clear-kept-photos": {
         "task": "lessons.tasks.clear_kept_photos",

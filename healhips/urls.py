@@ -15,6 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("programs.urls")),
+    path("", include("journal.urls")),
     path("account/", include("accounts.urls")),
     # Before allauth's own: an expired sign-in code says so (accounts.views.confirm_login_code).
     path(

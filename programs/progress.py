@@ -6,7 +6,9 @@ Built from a fixed number of queries however large the program is.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.db.models import Count, Prefetch
+from django.shortcuts import redirect
 
 from lessons.models import Lesson
 
@@ -112,3 +114,29 @@ def lesson_rows(lessons, done_ids: set[int]) -> list[LessonRow]:
         LessonRow(lesson, lesson.id in done_ids, number)
         for number, lesson in enumerate(lessons, start=1)
     ]
+
+
+def classes_around(viewer: Viewer, lesson: Lesson) -> tuple[list[LessonRow], int]:
+    """The class's week (or the bonus classes) as rows with ticks, and the class's index."""
+    siblings = (
+        viewer.lessons()
+        .filter(program=lesson.program, week=lesson.week)
+        .in_order()
+        .only("slug", "title", "position", "week_id", "duration_minutes", "status")
+    )
+    rows = lesson_rows(siblings, viewer.completed_lesson_ids)
+    return rows, next(i for i, row in enumerate(rows) if row.lesson.pk == lesson.pk)
+
+
+def continue_after(request, viewer: Viewer, lesson: Lesson):
+    """Where a client goes once a class is done: the same class ("Mark done and stay here"), the
+    next class ("Done, next class"), or, after a week's last class, the week's page, which
+    celebrates and says what comes next and when."""
+    if request.POST.get("then") != "next":
+        messages.success(request, f"Nice work: “{lesson.title}” is marked done.")
+        return redirect(lesson)
+    rows, index = classes_around(viewer, lesson)
+    if index + 1 < len(rows):
+        messages.success(request, f"“{lesson.title}” is done. On to the next one.")
+        return redirect(rows[index + 1].lesson)
+    return redirect(lesson.week if lesson.week else "programs:dashboard")

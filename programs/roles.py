@@ -9,7 +9,7 @@ from django.db.models import Q
 INSTRUCTORS = "Instructors"
 # Everything about the program, its content, its money and its emails; of accounts, only what
 # support needs.
-MANAGED_APPS = ["programs", "lessons", "billing", "outbox"]
+MANAGED_APPS = ["programs", "lessons", "billing", "outbox", "journal"]
 ACCOUNT_PERMISSIONS = ["view_user", "change_user"]
 
 

@@ -14,7 +14,7 @@ from .access import PREVIEW_SESSION_KEY, get_viewer, locked_response, member_req
 from .forms import PreviewForm, QuestionForm
 from .models import Completion
 from .paper import paper_size
-from .progress import build_outline, lesson_rows
+from .progress import build_outline, classes_around, continue_after
 
 # Files and downloads say why they are refused, where a page would redirect to the sales page.
 NO_ACCESS_TEMPLATE = "programs/no_access.html"
@@ -74,18 +74,6 @@ def _get_lesson_for_viewer(viewer, slug):
     return lesson, viewer.can_open(lesson)
 
 
-def _classes_around(viewer, lesson):
-    """The class's week (or the bonus classes) as rows with ticks, and the class's index."""
-    siblings = (
-        viewer.lessons()
-        .filter(program=lesson.program, week=lesson.week)
-        .in_order()
-        .only("slug", "title", "position", "week_id", "duration_minutes", "status")
-    )
-    rows = lesson_rows(siblings, viewer.completed_lesson_ids)
-    return rows, next(i for i, row in enumerate(rows) if row.lesson.pk == lesson.pk)
-
-
 @member_required
 def lesson_detail(request, viewer, slug):
     lesson, can_open = _get_lesson_for_viewer(viewer, slug)
@@ -95,7 +83,7 @@ def lesson_detail(request, viewer, slug):
 
 
 def _lesson_page(request, viewer, lesson, question_form, status=200):
-    rows, index = _classes_around(viewer, lesson)
+    rows, index = classes_around(viewer, lesson)
     context = {
         "viewer": viewer,
         "program": viewer.program,
@@ -109,6 +97,7 @@ def _lesson_page(request, viewer, lesson, question_form, status=200):
         "next": rows[index + 1].lesson if index + 1 < len(rows) else None,
         "question_form": question_form,
         "paper": paper_size(request),
+        "pain_values": range(11),
     }
     return render(request, "programs/lesson.html", context, status=status)
 
@@ -153,15 +142,7 @@ def toggle_done(request, viewer, slug):
         messages.info(request, f"“{lesson.title}” is no longer marked done.")
         return redirect(lesson)
     Completion.objects.get_or_create(user=request.user, lesson=lesson)
-    if request.POST.get("then") != "next":
-        messages.success(request, f"Nice work: “{lesson.title}” is marked done.")
-        return redirect(lesson)
-    rows, index = _classes_around(viewer, lesson)
-    if index + 1 < len(rows):
-        messages.success(request, f"“{lesson.title}” is done. On to the next one.")
-        return redirect(rows[index + 1].lesson)
-    # The end of a week: its page celebrates and says what comes next, and when.
-    return redirect(lesson.week if lesson.week else "programs:dashboard")
+    return continue_after(request, viewer, lesson)
 
 
 @require_safe

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class JournalConfig(AppConfig):
+    name = "journal"
+    verbose_name = "Practice journal"
+
+    def ready(self):
+        from lessons import history as content_history
+        from outbox import kinds
+
+        from . import digest, history
+
+        content_history.register(history.content_history)
+        kinds.register(
+            digest.EMAIL_KIND,
+            label="Weekly digest of flagged clients (to the instructor)",
+            build=digest.build_digest_email,
+            useful_life=digest.USEFUL_LIFE,
+        )

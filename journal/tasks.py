@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import digest
+
+
+@shared_task
+def send_weekly_digest():
+    """Hourly: on Monday from 7:00 in the instructor's zone, queues the week's digest once."""
+    digest.queue_weekly_digest()
