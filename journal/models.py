@@ -51,7 +51,7 @@ class Measure(models.Model):
 
     key = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
-    version = models.CharField(max_length=40)
+    version = models.CharField(max_length=120)
     citation = models.TextField(blank=True)
     question = models.CharField(max_length=240)
     scale_min = models.SmallIntegerField()
