@@ -31,9 +31,10 @@ run: install
 	mkdir -p var/celery-queue/control
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_journal
 	@echo
 	@echo "  Heal Your Hips is running at http://127.0.0.1:8000"
-	@echo "  Client:     client@example.com     / heal-your-hips-demo"
+	@echo "  Client:     client@example.com     / heal-your-hips-demo  (sam@example.com is flagged)"
 	@echo "  Instructor: instructor@example.com / heal-your-hips-demo  (admin: /admin/)"
 	@echo "  Emails are printed here and saved under var/mail/; a worker sends them on schedule."
 	@echo

@@ -30,6 +30,8 @@ SAFETY_DEFAULT = "Your pain is higher than usual: ease off, and ask before you g
 def log_practice(request, viewer, slug):
     """The Done step with its check-in: logs a practice (the check-in is optional) and marks
     the class done, then goes on as "Done" does."""
+    if _journal_owner(viewer) is None:
+        raise Http404("Staff have no journal.")
     lesson = get_object_or_404(
         viewer.lessons().select_related("week", "program"), slug=slug, program=viewer.program
     )
@@ -49,10 +51,15 @@ def _first_error(form) -> str:
     return next(str(error) for errors in form.errors.values() for error in errors)
 
 
+def _journal_owner(viewer):
+    """The client's enrollment; staff (previewing or not) have no journal of their own."""
+    enrollment = viewer.enrollment
+    return None if enrollment is None or enrollment.pk is None else enrollment
+
+
 def _journal(viewer) -> Journal | None:
-    if viewer.enrollment is None or viewer.enrollment.pk is None:
-        return None  # staff who are not previewing a client of their own have no journal
-    return Journal.for_enrollment(viewer.enrollment, viewer.program.week_count)
+    enrollment = _journal_owner(viewer)
+    return enrollment and Journal.for_enrollment(enrollment, viewer.program.week_count)
 
 
 @member_required

@@ -13,7 +13,7 @@ from PIL import Image
 
 from tests.factories import ExerciseFactory, UserFactory
 
-OUR_NAMESPACES = {"programs", "lessons", "accounts", "billing"}
+OUR_NAMESPACES = {"programs", "lessons", "accounts", "billing", "journal"}
 PEOPLE = ["stranger", "dave", "bob", "alice", "carol", "instructor"]
 
 # Outcomes: an HTTP status, or where the person is sent instead.
@@ -71,6 +71,20 @@ MATRIX = {
     ),
     # Exercise pictures: a class not open yet has no pictures to show.
     "programs:media": ("get", lambda p: [_week_two_picture(p)], None, {**WEEK_TWO_PDF, "bob": 404}),
+    # The journal: a client's own; staff read clients' from the Clients page, and keep none.
+    "journal:progress": ("get", lambda p: [], None, {**MEMBER_PAGE, "instructor": 302}),
+    "journal:check": ("get", lambda p: [0], None, {**MEMBER_PAGE, "instructor": 404}),
+    "journal:log_practice": (
+        "post",
+        lambda p: [_week_two_lesson(p).slug],
+        {"pain": "2"},
+        {**WEEK_TWO_PAGE, "alice": 302, "instructor": 404},
+    ),
+    "journal:export_csv": ("get", lambda p: [], None, SIGNED_IN_PAGE),
+    "journal:export_json": ("get", lambda p: [], None, SIGNED_IN_PAGE),
+    "journal:delete": ("get", lambda p: [], None, SIGNED_IN_PAGE),
+    "journal:clients": ("get", lambda p: [], None, STAFF_ONLY),
+    "journal:client": ("get", lambda p: [p.enrollments.first().pk], None, STAFF_ONLY),
     "accounts:settings": ("get", lambda p: [], None, SIGNED_IN_PAGE),
     "accounts:email_preferences": ("get", lambda p: [], None, SIGNED_IN_PAGE),
     # The link in every program email works without signing in; opening it only asks.

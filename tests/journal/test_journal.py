@@ -156,3 +156,18 @@ def test_the_week_of_a_practice_follows_the_clients_clock(alice, week_two):
     start = dt.datetime.combine(enrollment.starts_on, dt.time(0, 30), tzinfo=alice.zone)
     assert journal.week_of(start) == 1
     assert journal.week_of(start + dt.timedelta(days=7)) == 2
+
+
+def test_the_demo_gives_a_chart_to_see_and_a_flagged_client(db):
+    from django.core.management import call_command
+
+    from journal.clients import client_rows
+
+    call_command("seed_demo")
+    call_command("seed_demo_journal")
+    call_command("seed_demo_journal")  # idempotent
+    rows = {row.enrollment.user.email: row for row in client_rows()}
+    jo, sam = rows["client@example.com"], rows["sam@example.com"]
+    assert len(jo.journal.practices) == 6 and jo.journal.pains[-1] < jo.journal.pains[0]
+    assert jo.flags == []
+    assert "pain rising" in sam.flags
