@@ -121,7 +121,9 @@ def test_high_or_rising_pain_shows_the_gentle_message(client, alice, week_two):
     calm = client.get(reverse("journal:progress")).content.decode()
     assert "Go gently" not in calm
     _log(client, week_two[1], pain="5")
-    assert "Go gently" in client.get(reverse("journal:progress")).content.decode()
+    page = client.get(reverse("journal:progress")).content.decode()
+    assert "Go gently" in page
+    assert f'href="{week_two[1].get_absolute_url()}#ask-heading"' in page
 
 
 def test_the_export_holds_everything_the_client_entered_and_deletion_removes_it(
