@@ -14,6 +14,8 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         "incorrect_code": "That code is not right. Check it against the newest email from us, "
         "or send yourself a new code.",
+        "too_many_login_attempts": "Too many tries for now. Wait a few minutes and try again, "
+        "or sign in with a new code we email you.",
     }
 
     def get_login_redirect_url(self, request):

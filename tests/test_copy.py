@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from lib.when import moment, place_and_time
+from lib.when import moment, place_and_time, sentence
 from tests.factories import build_program
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -23,6 +23,7 @@ def test_the_program_length_is_counted_with_the_right_article(db, client, weeks,
     page = client.get(reverse("programs:sales")).content.decode()
     assert f"{phrase[0].upper()}{phrase[1:]} for stronger, healthier hips" in page  # the footer
     assert f"{weeks} weeks to stronger, healthier hips" in page  # the title
+    assert f"{phrase[0].upper()}{phrase[1:]} on video" in page  # the hero
 
 
 def test_a_draft_week_is_not_counted(db):
@@ -38,6 +39,11 @@ def test_times_are_written_as_people_write_them():
     )
     # The start of a day is the day, never "12:00 a.m.".
     assert moment(dt.datetime(2026, 3, 3, 0, 0, tzinfo=NEW_YORK)) == "Tuesday, March 3"
+
+
+def test_a_sentence_ends_with_one_full_stop_after_a_time():
+    assert sentence("Tuesday, March 3 at 6:00 a.m.") == "Tuesday, March 3 at 6:00 a.m."
+    assert sentence("Tuesday, March 3") == "Tuesday, March 3."
 
 
 def test_a_time_zone_is_shown_as_a_place_and_its_time():

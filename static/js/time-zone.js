@@ -17,8 +17,8 @@
       .replace("AM", "a.m.").replace("PM", "p.m.");
     var note = document.createElement("p");
     note.className = "small";
-    note.textContent = "Your weeks will open by this device’s clock: " + place + ", " + time +
-      ". You can change it later in Settings.";
+    note.textContent = "Your weeks will open by this device’s clock (" + place + ", now " +
+      time + "). You can change it later in Settings.";
     input.form.querySelector('[type="submit"]').insertAdjacentElement("beforebegin", note);
   });
 
@@ -29,11 +29,17 @@
     search.placeholder = "Type a city, e.g. Chicago";
     search.setAttribute("aria-label", "Find your city in the list of time zones");
     search.setAttribute("aria-controls", select.id);
+    var status = document.createElement("p");
+    status.className = "small";
+    status.setAttribute("aria-live", "polite");
     select.parentNode.insertBefore(search, select);
+    select.parentNode.insertBefore(status, select);
 
+    // Filters the list; picks a place only when exactly one matches, so typing never changes
+    // the saved zone behind the client's back.
     search.addEventListener("input", function () {
       var words = search.value.trim().toLowerCase();
-      var firstMatch = null;
+      var matches = [];
       select.querySelectorAll("optgroup").forEach(function (group) {
         var shown = 0;
         group.querySelectorAll("option").forEach(function (option) {
@@ -42,12 +48,22 @@
           option.hidden = !match;
           if (match) {
             shown += 1;
-            if (!firstMatch) firstMatch = option;
+            matches.push(option);
           }
         });
         group.hidden = shown === 0;
       });
-      if (words && firstMatch) select.value = firstMatch.value;
+      if (!words) {
+        status.textContent = "";
+      } else if (matches.length === 0) {
+        status.textContent = "No place matches “" + search.value.trim() + "”. Try a big city " +
+          "near you, or your country.";
+      } else if (matches.length === 1) {
+        select.value = matches[0].value;
+        status.textContent = "Chosen: " + matches[0].textContent + ". Save to keep it.";
+      } else {
+        status.textContent = matches.length + " places match: choose yours in the list below.";
+      }
     });
 
     var option = browserZone && select.querySelector('option[value="' + browserZone + '"]');
@@ -55,7 +71,7 @@
       var use = document.createElement("button");
       use.type = "button";
       use.className = "link-button";
-      use.textContent = "Use this device’s time zone (" + option.textContent + ")";
+      use.textContent = "Use this device’s time zone: " + option.textContent;
       use.addEventListener("click", function () {
         select.value = browserZone;
         use.remove();

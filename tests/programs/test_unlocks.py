@@ -118,4 +118,4 @@ def test_dashboard_shows_when_the_next_week_opens_in_the_clients_time_zone(clien
     client.force_login(user)
     page = client.get(reverse("programs:dashboard")).content.decode()
     assert "Sunday, November 8 at 6:00 a.m." in page
-    assert "Auckland, " in page
+    assert "Times are Auckland time" in page
