@@ -97,8 +97,13 @@ class ProgressCheck(models.Model):
     @classmethod
     def due_week(cls, open_week_limit: int, taken: set[int]) -> int | None:
         """The check to take now: the start's (week 0) from day one, week 4's and week 8's once
-        that week opens; the latest one not taken."""
-        due = [week for week in cls.WEEKS if week <= open_week_limit and week not in taken]
+        that week opens; the latest one not taken. A check skipped once a later one is taken is
+        not asked again: the first check taken is the starting point."""
+        due = [
+            week
+            for week in cls.WEEKS
+            if week <= open_week_limit and week not in taken and not any(t > week for t in taken)
+        ]
         return due[-1] if due else None
 
 

@@ -11,8 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.utils import timezone
+
+from programs.models import Completion
 
 from .models import Answer, Practice, ProgressCheck
 from .outcomes import ActivityChange, PainChange
@@ -41,6 +43,7 @@ class Journal:
     practices: list[Practice]  # oldest first
     checks: dict[int, ProgressCheck]
     week_count: int
+    last_done: dt.datetime | None = None  # the last class marked done
 
     @classmethod
     def for_enrollment(cls, enrollment, week_count: int) -> "Journal":
@@ -85,26 +88,41 @@ class Journal:
         return next((a.value for a in self.answers(week, GRC)), None)
 
     @property
-    def activities(self) -> list[str]:
-        """The activities named at the start, asked again at weeks 4 and 8."""
-        return list(self.psfs(0))
+    def first_check_week(self) -> int | None:
+        """The client's starting point: week 0's check, or the first one they took."""
+        return min(self.checks) if self.checks else None
 
     @property
     def latest_check_week(self) -> int | None:
-        later = [week for week in self.checks if week > 0]
+        later = [week for week in self.checks if week != self.first_check_week]
         return max(later) if later else None
 
     @property
+    def activities(self) -> list[str]:
+        """The activities named at the starting point, asked again at the later checks."""
+        first = self.first_check_week
+        return [] if first is None else list(self.psfs(first))
+
+    @property
     def pain_change(self) -> PainChange | None:
-        latest = self.latest_check_week
-        before, after = self.nprs(0), self.nprs(latest) if latest else None
-        return None if before is None or after is None else PainChange(before, after)
+        first, latest = self.first_check_week, self.latest_check_week
+        if latest is None or self.nprs(first) is None or self.nprs(latest) is None:
+            return None
+        return PainChange(self.nprs(first), self.nprs(latest))
 
     @property
     def activity_change(self) -> ActivityChange | None:
-        latest = self.latest_check_week
-        before, after = self.psfs_mean(0), self.psfs_mean(latest) if latest else None
-        return None if before is None or after is None else ActivityChange(before, after)
+        first, latest = self.first_check_week, self.latest_check_week
+        if latest is None or self.psfs_mean(first) is None or self.psfs_mean(latest) is None:
+            return None
+        return ActivityChange(self.psfs_mean(first), self.psfs_mean(latest))
+
+    @property
+    def rating_of_change(self) -> str | None:
+        """The latest "Since you started, your hip is…" answer, in its words."""
+        latest = self.latest_check_week or self.first_check_week
+        answer = next(iter(self.answers(latest, GRC)), None) if latest is not None else None
+        return answer.measure.labels.get(str(answer.value)) if answer else None
 
     # Pain after sessions -----------------------------------------------------------------
     @property
@@ -141,7 +159,10 @@ class Journal:
     # For the instructor ------------------------------------------------------------------
     @property
     def last_practice(self) -> dt.datetime | None:
-        return self.practices[-1].practised_at if self.practices else None
+        """The last practice logged or class marked done (a class done is a practice too)."""
+        moments = [self.practices[-1].practised_at] if self.practices else []
+        moments += [self.last_done] if self.last_done else []
+        return max(moments, default=None)
 
     def sessions_this_week(self, now: dt.datetime | None = None) -> int:
         return self.weeks[self.current_week(now) - 1].sessions
@@ -173,8 +194,14 @@ class Journal:
 
 
 def journals_for(enrollments, week_count: int) -> dict[int, Journal]:
-    """Journals of many clients in three queries, keyed by user id."""
+    """Journals of many clients in four queries, keyed by user id."""
     users = [enrollment.user_id for enrollment in enrollments]
+    last_done = dict(
+        Completion.objects.filter(user__in=users)
+        .values("user")
+        .annotate(last=Max("completed_at"))
+        .values_list("user", "last")
+    )
     practices = defaultdict(list)
     for practice in (
         Practice.objects.filter(user__in=users)
@@ -190,7 +217,11 @@ def journals_for(enrollments, week_count: int) -> dict[int, Journal]:
         checks[check.user_id][check.week] = check
     return {
         enrollment.user_id: Journal(
-            enrollment, practices[enrollment.user_id], checks[enrollment.user_id], week_count
+            enrollment,
+            practices[enrollment.user_id],
+            checks[enrollment.user_id],
+            week_count,
+            last_done.get(enrollment.user_id),
         )
         for enrollment in enrollments
     }

@@ -43,7 +43,12 @@ def log_practice(request, viewer, slug):
         return redirect(lesson)
     with transaction.atomic():
         Practice.objects.create(user=request.user, lesson=lesson, **form.cleaned_data)
-        Completion.objects.get_or_create(user=request.user, lesson=lesson)
+        _, first_time = Completion.objects.get_or_create(user=request.user, lesson=lesson)
+    if form.cleaned_data["pain"] is not None and _journal(viewer).needs_care:
+        messages.warning(request, Wording.get_text(SAFETY_KEY, SAFETY_DEFAULT))
+    if not first_time and request.POST.get("then") != "next":
+        messages.success(request, f"Saved: another practice of “{lesson.title}”.")
+        return redirect(lesson)
     return continue_after(request, viewer, lesson)
 
 
@@ -80,6 +85,7 @@ def _progress_context(program, journal):
         "sessions_chart": charts.sessions_chart(journal),
         "psfs_rows": charts.activity_rows(journal),
         "safety": Wording.get_text(SAFETY_KEY, SAFETY_DEFAULT) if journal.needs_care else "",
+        "recent": journal.practices[::-1][:20],
         "due_check": journal.due_check(),
     }
 
@@ -94,7 +100,13 @@ def progress_check(request, viewer, week):
     if week > 0 and not viewer.can_open_week(week):
         return locked_response(request, viewer, week, f"The week {week} progress check")
     if week in journal.checks:
-        messages.info(request, "You have done this progress check. Here is how it compares.")
+        messages.info(request, "You have done this progress check: here is your progress.")
+        return redirect("journal:progress")
+    first = journal.first_check_week
+    if first is not None and week < first:
+        messages.info(
+            request, f"Your starting point is your week {first} check: no need for this one."
+        )
         return redirect("journal:progress")
     measures = [m for m in Measure.objects.all() if week in m.asked_at_weeks]
     form = ProgressCheckForm(
@@ -172,7 +184,7 @@ def _exported_rows(user) -> list[dict]:
             f"progress check: {answer.measure.name}",
             answer.progress_check.taken_at,
             week=answer.progress_check.week,
-            item=answer.item,
+            item=answer.item or answer.measure.labels.get(str(answer.value), ""),
             value=answer.value,
         )
         for answer in answers
@@ -195,7 +207,8 @@ def export(request, fmt):
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
-        writer.writerows({**row, "when": row["when"].isoformat()} for row in rows)
+        zone = request.user.zone
+        writer.writerows({**row, "when": row["when"].astimezone(zone).isoformat()} for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="my-journal.{fmt}"'
     response["Cache-Control"] = "private, no-store"

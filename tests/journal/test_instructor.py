@@ -14,6 +14,7 @@ from journal import digest
 from journal.clients import client_rows
 from journal.models import Practice
 from outbox.models import Email
+from programs.models import Completion
 from tests.factories import UserFactory, build_program, enroll_days_ago
 
 MONDAY_MORNING = dt.datetime(2026, 11, 30, 13, 0, tzinfo=dt.UTC)  # 8:00 in New York
@@ -46,6 +47,11 @@ def test_the_flag_rules(alice, bob, program):
     assert "pain 7+" in _flags(alice)
     # Bob started today: nothing is late yet.
     assert _flags(bob) == []
+
+
+def test_a_class_marked_done_counts_as_practice(alice, program):
+    Completion.objects.create(user=alice, lesson=program.lessons.first())
+    assert "no practice in 7 days" not in _flags(alice)
 
 
 def test_the_clients_page_is_for_staff_and_matches_the_clients_own_numbers(
@@ -91,10 +97,10 @@ def test_the_clients_and_chart_pages_read_a_fixed_number_of_queries(
     client.force_login(instructor)
     client.get(reverse("journal:clients"))  # warm the session and content types
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("journal:clients")).status_code == 200
     some = program.enrollments.first()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("journal:client", args=[some.pk])).status_code == 200
 
 

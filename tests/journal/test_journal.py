@@ -123,7 +123,7 @@ def test_high_or_rising_pain_shows_the_gentle_message(client, alice, week_two):
     _log(client, week_two[1], pain="5")
     page = client.get(reverse("journal:progress")).content.decode()
     assert "Go gently" in page
-    assert f'href="{week_two[1].get_absolute_url()}#ask-heading"' in page
+    assert f'href="{week_two[1].get_absolute_url()}?ask=1#ask-heading"' in page
 
 
 def test_the_export_holds_everything_the_client_entered_and_deletion_removes_it(
@@ -173,3 +173,42 @@ def test_the_demo_gives_a_chart_to_see_and_a_flagged_client(db):
     assert len(jo.journal.practices) == 6 and jo.journal.pains[-1] < jo.journal.pains[0]
     assert jo.flags == []
     assert "pain rising" in sam.flags
+
+
+def test_a_client_who_skipped_the_start_is_compared_from_their_first_check(client, db, program):
+    from tests.factories import UserFactory, enroll_days_ago
+
+    user = UserFactory()
+    enroll_days_ago(user, program, 60)
+    client.force_login(user)
+    _check(client, 4, {"nprs": "6", "activity_0": "Stairs", "rating_0": "3", "grc": "0"})
+
+    assert client.get(reverse("journal:check", args=[0])).status_code == 302  # not asked again
+    page = client.get(reverse("journal:check", args=[8])).content.decode()
+    assert "How well can you do it today: Stairs?" in page
+    _check(client, 8, {"nprs": "3", "rating_0": "6", "grc": "2"})
+
+    progress = client.get(reverse("journal:progress"))
+    journal = progress.context["journal"]
+    assert journal.due_check() is None
+    assert "check overdue" not in journal.flags()
+    text = progress.content.decode()
+    assert "went down from 6 to 3" in text
+    assert "You said your hip is: <strong>much better</strong>" in text
+    assert "progress-check" not in client.get(reverse("programs:dashboard")).content.decode()
+
+
+def test_logging_a_class_again_says_the_practice_is_saved(client, alice, week_two):
+    client.force_login(alice)
+    _log(client, week_two[0], then="next")
+    again = _log(client, week_two[0], pain="2")
+    assert again.headers["Location"] == week_two[0].get_absolute_url()
+    page = client.get(week_two[0].get_absolute_url()).content.decode()
+    assert "Saved: another practice of" in page
+
+
+def test_a_high_pain_check_in_brings_the_gentle_message_at_once(client, alice, week_two):
+    client.force_login(alice)
+    response = _log(client, week_two[0], pain="8", then="next")
+    page = client.get(response.headers["Location"]).content.decode()
+    assert "That is worth listening to" in page  # the instructor's wording, from the migration

@@ -1,6 +1,7 @@
 """Believable journal data for the demo (run by `make run` after `seed_demo`): the demo client's
-starting check and ten days of check-ins with pain easing, and a second client whose pain is
-rising, so the instructor's Clients page has someone flagged. Idempotent: replaces what it made."""
+starting check and ten days of check-ins with pain easing (the classes practised marked done),
+and a second client whose pain is rising, so the instructor's Clients page has someone flagged.
+Idempotent: replaces the journal it made."""
 
 import datetime as dt
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from lessons.models import Program
 from programs.management.commands.seed_demo import CLIENT_EMAIL, DEMO_PASSWORD
-from programs.models import Enrollment
+from programs.models import Completion, Enrollment
 from programs.services import enroll
 
 from ...models import Answer, Measure, Practice, ProgressCheck
@@ -63,10 +64,12 @@ class Command(BaseCommand):
             when = dt.datetime.combine(
                 enrollment.starts_on + dt.timedelta(days=day), dt.time(7, 30), tzinfo=user.zone
             )
+            lesson = lessons[n % len(lessons)]
             Practice.objects.create(
-                user=user, lesson=lessons[n % len(lessons)], practised_at=when, pain=pain,
-                effort=effort,
-            )  # fmt: skip
+                user=user, lesson=lesson, practised_at=when, pain=pain, effort=effort
+            )
+            done, _ = Completion.objects.get_or_create(user=user, lesson=lesson)
+            Completion.objects.filter(pk=done.pk, completed_at__gt=when).update(completed_at=when)
         weekly_pain, activities = start
         check = ProgressCheck.objects.create(
             user=user,
