@@ -55,8 +55,14 @@ class AccountSettingsForm(forms.ModelForm):
         field.choices = _time_zone_choices(self.instance.time_zone)
         field.help_text = (
             "New weeks open, and emails arrive, by this clock "
-            f"(now {place_and_time(self.instance.time_zone)})."
+            f"(now {place_and_time(self.instance.time_zone)}). A week's opening you have been "
+            "shown never comes earlier when you change it."
         )
+
+    def save(self, commit=True):
+        if "time_zone" in self.changed_data and self.initial.get("time_zone"):
+            self.instance.record_time_zone_change(self.initial["time_zone"])
+        return super().save(commit)
 
 
 class EmailPreferencesForm(forms.ModelForm):

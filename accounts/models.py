@@ -1,3 +1,4 @@
+import datetime as dt
 import zoneinfo
 from functools import cache
 
@@ -6,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core import signing
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 UNSUBSCRIBE_SALT = "accounts.unsubscribe"
 
@@ -50,6 +52,9 @@ class User(AbstractUser):
         default=default_time_zone,
         help_text="New weeks open, and emails arrive, by the clock of this time zone.",
     )
+    # [zone, ISO time of the change] for the last few zones left: a week's opening shown before a
+    # change of zone is never brought forward by it (programs.models.Enrollment.week_opens_at).
+    earlier_time_zones = models.JSONField(default=list, blank=True, editable=False)
     wants_program_emails = models.BooleanField(
         "weekly program emails",
         default=True,
@@ -90,6 +95,17 @@ class User(AbstractUser):
     def stop_program_emails(self) -> None:
         type(self).objects.filter(pk=self.pk).update(wants_program_emails=False)
         self.wants_program_emails = False
+
+    def record_time_zone_change(self, previous: str, at: dt.datetime | None = None) -> None:
+        """Remember the zone left (call before saving the new one)."""
+        changed_at = (at or timezone.now()).isoformat()
+        self.earlier_time_zones = [*self.earlier_time_zones, [previous, changed_at]][-10:]
+
+    def earlier_time_zones_in_force(self) -> list[tuple[zoneinfo.ZoneInfo, dt.datetime]]:
+        return [
+            (zoneinfo.ZoneInfo(zone), dt.datetime.fromisoformat(changed_at))
+            for zone, changed_at in self.earlier_time_zones
+        ]
 
     @property
     def greeting_name(self) -> str:

@@ -61,9 +61,7 @@ def client_rows(*, sort: str = "flags", flag: str = "", now=None) -> list[Client
     program = Program.current(for_members=True)
     if program is None:
         return []
-    enrollments = list(
-        Enrollment.objects.with_access().filter(program=program).select_related("user", "program")
-    )
+    enrollments = list(Enrollment.objects.with_access().with_schedule().filter(program=program))
     journals = journals_for(enrollments, program.week_count)
     rows = [ClientRow(e, journals[e.user_id], now) for e in enrollments]
     if flag in FLAG_FILTERS:

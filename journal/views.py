@@ -145,9 +145,7 @@ def clients_page(request):
 @staff_member_required
 @require_safe
 def client_progress(request, enrollment_id):
-    enrollment = get_object_or_404(
-        Enrollment.objects.select_related("user", "program"), pk=enrollment_id
-    )
+    enrollment = get_object_or_404(Enrollment.objects.with_schedule(), pk=enrollment_id)
     journal = Journal.for_enrollment(enrollment, enrollment.program.week_count)
     context = _progress_context(enrollment.program, journal) | {"client": enrollment.user}
     return render(request, "journal/progress.html", context)

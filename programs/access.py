@@ -85,10 +85,7 @@ def get_viewer(request, program: Program) -> Viewer | None:
         )
         return Viewer(user, program, enrollment=preview, at=at, preview_day=day)
     enrollment = (
-        Enrollment.objects.with_access()
-        .select_related("user", "program")
-        .filter(user=user, program=program)
-        .first()
+        Enrollment.objects.with_access().with_schedule().filter(user=user, program=program).first()
     )
     return Viewer(user, program, enrollment) if enrollment else None
 

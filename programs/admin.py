@@ -1,4 +1,5 @@
 import csv
+import itertools
 
 from django import forms
 from django.contrib import admin
@@ -10,7 +11,7 @@ from lessons.models import Program
 from lib.spreadsheet import safe_cell
 
 from . import roster, services
-from .models import Completion, Enrollment, Notice, Question
+from .models import Completion, Enrollment, Notice, Pause, Question
 
 
 class EnrollmentAdminForm(forms.ModelForm):
@@ -62,6 +63,44 @@ class ProgressFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=[line.enrollment.pk for line in lines if wanted(line)])
 
 
+class PauseFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = sorted(
+            (
+                Pause(
+                    starts_on=form.cleaned_data["starts_on"],
+                    days=form.cleaned_data["days"],
+                    ended_on=form.cleaned_data.get("ended_on"),
+                )
+                for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ),
+            key=lambda pause: pause.starts_on,
+        )
+        for first, second in itertools.pairwise(kept):
+            if second.starts_on < first.ends_on:
+                raise forms.ValidationError(
+                    f"Two pauses overlap: one runs until {first.ends_on:%B} {first.ends_on.day}, "
+                    f"the next starts {second.starts_on:%B} {second.starts_on.day}. Change the "
+                    "days, or end the first one earlier."
+                )
+
+
+class PauseInline(admin.TabularInline):
+    """Pauses and repeated weeks: who, when and why. Add one to pause a client for any length;
+    set "resumed early on" to bring them back. Kept as history, never deleted."""
+
+    model = Pause
+    formset = PauseFormSet
+    extra = 0
+    fields = ["kind", "starts_on", "days", "ended_on", "reason", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+    can_delete = False
+    verbose_name = "pause or repeated week"
+    verbose_name_plural = "pauses and repeated weeks (weeks not yet open move later)"
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
     list_filter = [ProgressFilter, "status", "source", "unlocked_all", "program"]
@@ -70,6 +109,16 @@ class EnrollmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     list_select_related = ["user", "program"]
     actions = ["export_csv", "unlock_all", "revoke", "restore"]
+    inlines = [PauseInline]
+
+    def save_formset(self, request, form, formset, change):
+        pauses = formset.save(commit=False)
+        for pause in pauses:
+            if pause.pk is None:
+                pause.created_by = request.user
+            pause.save()
+        formset.save_m2m()
+
     fields = ["user", "program", "starts_on", "source", "status", "unlocked_all", "ended_at"]
 
     form = EnrollmentAdminForm

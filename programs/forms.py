@@ -26,3 +26,19 @@ class QuestionForm(forms.Form):
                 f"(yours has {len(message):,}). A short question gets a quicker answer."
             )
         return message
+
+
+class PauseForm(forms.Form):
+    REASONS = [("", "Rather not say"), ("Holiday", "A holiday"), ("Illness", "Illness"),
+               ("Flare-up", "A flare-up"), ("Busy", "A busy time")]  # fmt: skip
+
+    starts_on = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}), help_text="Today or later."
+    )
+    days = forms.TypedChoiceField(
+        label="For",
+        coerce=int,
+        choices=[(n, f"{n} day{'s' if n > 1 else ''}") for n in range(1, 29)],
+        initial=7,
+    )
+    reason = forms.ChoiceField(label="Why (optional)", choices=REASONS, required=False)

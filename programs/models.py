@@ -1,7 +1,9 @@
 import datetime as dt
 import zoneinfo
+from functools import cached_property
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -9,6 +11,10 @@ from lessons.models import MAX_WEEKS, Lesson, Program
 
 
 class EnrollmentQuerySet(models.QuerySet):
+    def with_schedule(self):
+        """With what the unlock rule reads besides the row: the user and the pauses."""
+        return self.select_related("user", "program").prefetch_related("pauses")
+
     def with_access(self):
         return self.filter(status=Enrollment.Status.ACTIVE)
 
@@ -65,33 +71,59 @@ class Enrollment(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return self.user.zone
 
+    @cached_property
+    def schedule_pauses(self) -> list["Pause"]:
+        """Pauses and repeated weeks, oldest first. Busy pages prefetch them (`with_schedule`)."""
+        if self.pk is None:  # staff preview: an enrollment that is never saved
+            return []
+        return sorted(self.pauses.all(), key=lambda pause: (pause.starts_on, pause.pk))
+
+    def opening_day(self, number: int) -> dt.date:
+        """The local day week `number` opens: interval × (N − 1) days after the start, moved on
+        by each pause or repeated week that began by then."""
+        day = self.starts_on + dt.timedelta(days=self.program.unlock_interval_days * (number - 1))
+        for pause in self.schedule_pauses:
+            if pause.starts_on <= day:
+                day += dt.timedelta(days=pause.length)
+        return day
+
     def week_opens_at(self, number: int) -> dt.datetime:
         """The instant week `number` opens, on the client's own wall clock (DST shifts nothing).
 
         Week 1 opens as the start day begins, so a client who pays at 1 a.m. can start at once;
-        week N opens interval × (N − 1) days later at the program's unlock hour.
+        week N opens at the program's unlock hour on its `opening_day`. Changing time zone never
+        brings a week forward from the moment the client had been shown before the change (see
+        `User.earlier_time_zones`): a zone far east opens nothing early.
         """
-        if number <= 1:
-            return dt.datetime.combine(self.starts_on, dt.time(0), tzinfo=self.zone)
-        days = self.program.unlock_interval_days * (number - 1)
-        local_day = self.starts_on + dt.timedelta(days=days)
-        return dt.datetime.combine(local_day, dt.time(self.program.unlock_hour), tzinfo=self.zone)
+        number = max(number, 1)
+        hour = dt.time(0) if number == 1 else dt.time(self.program.unlock_hour)
+        day = self.opening_day(number)
+        opens = dt.datetime.combine(day, hour, tzinfo=self.zone)
+        for zone, changed_at in self.user.earlier_time_zones_in_force():
+            shown = dt.datetime.combine(day, hour, tzinfo=zone)
+            if shown > opens and shown > changed_at:
+                opens = shown.astimezone(self.zone)
+        return opens
 
     def open_week_limit(self, at: dt.datetime | None = None) -> int:
         """The number of the last week open at instant `at` (0 before the start day).
 
         Weeks open in order, so "week N is open" is exactly "N <= this number". This is the one
-        unlock rule: pages, querysets, emails and PDF downloads all ask it.
+        unlock rule: pages, querysets, emails, PDF downloads and the calendar all ask it. The
+        instructor's "unlock everything" wins over any pause.
         """
         if self.unlocked_all:
             return MAX_WEEKS
-        local = (at or timezone.now()).astimezone(self.zone)
-        days = (local.date() - self.starts_on).days
-        if days < 0:
-            return 0
-        if local.time() < dt.time(self.program.unlock_hour):
-            days -= 1
-        return min(max(days // self.program.unlock_interval_days + 1, 1), MAX_WEEKS)
+        at = at or timezone.now()
+        limit = 0
+        while limit < MAX_WEEKS and self.week_opens_at(limit + 1) <= at:
+            limit += 1
+        return limit
+
+    def pause_at(self, at: dt.datetime | None = None) -> "Pause | None":
+        """The pause the client is in at instant `at`, if any."""
+        today = (at or timezone.now()).astimezone(self.zone).date()
+        return next((p for p in self.schedule_pauses if p.covers(today)), None)
 
     def is_week_open(self, number: int, at: dt.datetime | None = None) -> bool:
         return number <= self.open_week_limit(at)
@@ -187,3 +219,56 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.user} about {self.lesson_title}"
+
+
+class Pause(models.Model):
+    """A pause of the program (a holiday, a flare-up) or a repeated week: the weeks not yet open
+    then open `days` later. Kept as history: who, when and why."""
+
+    class Kind(models.TextChoices):
+        PAUSE = "pause", "Pause"
+        REPEAT = "repeat", "Repeat a week"
+
+    CLIENT_MAX_DAYS = 28
+    CLIENT_MAX_PAUSES = 2
+    MAX_REPEATS = 2
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(max_length=8, choices=Kind, default=Kind.PAUSE)
+    starts_on = models.DateField(help_text="The first day of the pause, on the client's calendar.")
+    days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How many days the weeks not yet open move later.",
+    )
+    ended_on = models.DateField(
+        "resumed early on",
+        null=True,
+        blank=True,
+        help_text="Set when the client comes back early: later weeks move back accordingly.",
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.length} days from {self.starts_on}"
+
+    @property
+    def length(self) -> int:
+        """Days the pause lasts: as planned, or until the client resumed."""
+        if self.ended_on is not None:
+            return max(min((self.ended_on - self.starts_on).days, self.days), 0)
+        return self.days
+
+    @property
+    def ends_on(self) -> dt.date:
+        """The first day after the pause."""
+        return self.starts_on + dt.timedelta(days=self.length)
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day < self.ends_on

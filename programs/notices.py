@@ -119,6 +119,7 @@ def _candidates(program: Program, last_week: int, at: dt.datetime):
     last_told = Notice.objects.filter(enrollment=OuterRef("pk")).order_by("-week").values("week")
     return (
         Enrollment.objects.with_access()
+        .with_schedule()
         .filter(program=program, user__wants_program_emails=True)
         .annotate(told=Coalesce(Subquery(last_told[:1]), 0))
         .filter(

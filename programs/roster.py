@@ -24,7 +24,7 @@ def with_activity(enrollments):
         lesson__program=OuterRef("program"),
         lesson__in=Lesson.objects.visible().filter(week__isnull=False),
     )
-    return enrollments.annotate(
+    return enrollments.prefetch_related("pauses").annotate(
         classes_done=Coalesce(
             Subquery(
                 done.order_by().values("user").annotate(n=Count("pk")).values("n"),
@@ -102,7 +102,7 @@ def weeks_opening(within: dt.timedelta, at: dt.datetime | None = None) -> list[O
     shapes = Shapes()
     weeks = set(Week.objects.exclude(status=Status.ARCHIVED).values_list("program_id", "number"))
     clients = defaultdict(int)
-    for enrollment in Enrollment.objects.with_access().select_related("user", "program"):
+    for enrollment in Enrollment.objects.with_access().with_schedule():
         upcoming = enrollment.open_week_limit(at) + 1
         if (enrollment.program_id, upcoming) not in weeks:
             continue

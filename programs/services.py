@@ -1,11 +1,13 @@
 """State changes to enrollments. Each is one transaction; views, admin and billing call these."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from . import notices
-from .models import Enrollment, Program
+from .models import Enrollment, Pause, Program
 
 
 @transaction.atomic
@@ -70,3 +72,93 @@ def unlock_everything(enrollment: Enrollment) -> Enrollment:
     Enrollment.objects.filter(pk=enrollment.pk).update(unlocked_all=True)
     enrollment.refresh_from_db()
     return enrollment
+
+
+class ScheduleRefused(Exception):
+    """A pause or a repeated week the rules do not allow; the message says why, for the client."""
+
+
+def _locked_schedule(enrollment: Enrollment) -> Enrollment:
+    """The enrollment row locked, with fresh pauses: two quick clicks make one pause."""
+    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    locked.user = enrollment.user
+    locked.program = enrollment.program
+    return locked
+
+
+def _check_no_overlap(enrollment: Enrollment, starts_on, days: int) -> None:
+    ends_on = starts_on + dt.timedelta(days=days)
+    for pause in enrollment.schedule_pauses:
+        if starts_on < pause.ends_on and pause.starts_on < ends_on:
+            raise ScheduleRefused(
+                f"This overlaps the {pause.get_kind_display().lower()} from "
+                f"{pause.starts_on:%B} {pause.starts_on.day} to the "
+                f"{pause.ends_on:%B} {pause.ends_on.day}. Choose other days, or end that one first."
+            )
+
+
+@transaction.atomic
+def pause(enrollment: Enrollment, *, starts_on, days: int, reason="", by=None) -> Pause:
+    """Pause the program: weeks not yet open open `days` later. Clients may pause twice, for
+    1 to 28 days, from today on; the instructor (staff) any length, any day."""
+    enrollment = _locked_schedule(enrollment)
+    by_client = by is not None and not by.is_staff
+    if by_client:
+        today = timezone.now().astimezone(enrollment.zone).date()
+        if not 1 <= days <= Pause.CLIENT_MAX_DAYS:
+            raise ScheduleRefused(f"A pause is 1 to {Pause.CLIENT_MAX_DAYS} days.")
+        if starts_on < today:
+            raise ScheduleRefused("A pause starts today or later.")
+        used = [p for p in enrollment.schedule_pauses if p.kind == Pause.Kind.PAUSE]
+        if sum(p.created_by_id == enrollment.user_id for p in used) >= Pause.CLIENT_MAX_PAUSES:
+            raise ScheduleRefused(
+                f"You have used your {Pause.CLIENT_MAX_PAUSES} pauses. Ask the instructor if you "
+                "need another."
+            )
+    _check_no_overlap(enrollment, starts_on, days)
+    return Pause.objects.create(
+        enrollment=enrollment, starts_on=starts_on, days=days, reason=reason, created_by=by
+    )
+
+
+@transaction.atomic
+def resume(enrollment: Enrollment, *, by=None) -> Pause | None:
+    """End the current pause today: the weeks not yet open come back accordingly."""
+    enrollment = _locked_schedule(enrollment)
+    current = enrollment.pause_at()
+    if current is None:
+        return None
+    current.ended_on = timezone.now().astimezone(enrollment.zone).date()
+    current.save(update_fields=["ended_on"])
+    return current
+
+
+def can_repeat_week(enrollment: Enrollment, week_count: int, at=None) -> bool:
+    """On the last day of an open week (the next one opens within a day), twice at most."""
+    at = at or timezone.now()
+    limit = enrollment.open_week_limit(at)
+    repeats = sum(p.kind == Pause.Kind.REPEAT for p in enrollment.schedule_pauses)
+    if enrollment.unlocked_all or not 1 <= limit < week_count:
+        return False
+    if repeats >= Pause.MAX_REPEATS or enrollment.pause_at(at):
+        return False
+    return enrollment.week_opens_at(limit + 1) - at <= dt.timedelta(days=1)
+
+
+@transaction.atomic
+def repeat_week(enrollment: Enrollment, *, by=None) -> Pause:
+    """Stay on this week one more week: the next week opens 7 days later than planned."""
+    enrollment = _locked_schedule(enrollment)
+    if not can_repeat_week(enrollment, enrollment.program.week_count):
+        raise ScheduleRefused(
+            "A week can be repeated from its last day, twice in the program at most."
+        )
+    next_week = enrollment.open_week_limit() + 1
+    return Pause.objects.create(
+        enrollment=enrollment,
+        kind=Pause.Kind.REPEAT,
+        starts_on=enrollment.opening_day(next_week),
+        days=enrollment.program.unlock_interval_days,
+        reason=f"Repeated week {next_week - 1}",
+        created_by=by,
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("program/class/<slug:slug>/exercises.pdf", views.lesson_pdf, name="lesson_pdf"),
     path("program/class/<slug:slug>/reminder.pdf", views.lesson_reminder_pdf, name="reminder_pdf"),
     path("program/preview/", views.preview, name="preview"),
+    path("program/pause/", views.schedule, name="schedule"),
     # Exercise pictures and captions, checked against their class; PDFs have no URL here.
     path("media/<path:path>", views.media_file, name="media"),
 ]

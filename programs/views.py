@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST, require_safe
 from lessons.models import ExercisePdf, Lesson, Program
 from lessons.sheets import ExerciseSheet, ReminderSheet
 
-from . import questions
+from . import questions, services
 from .access import PREVIEW_SESSION_KEY, get_viewer, locked_response, member_required
-from .forms import PreviewForm, QuestionForm
+from .forms import PauseForm, PreviewForm, QuestionForm
 from .models import Completion
 from .paper import paper_size
 from .progress import build_outline, classes_around, continue_after
@@ -36,6 +36,8 @@ def sales(request):
 @member_required
 def dashboard(request, viewer):
     outline = build_outline(viewer)
+    enrollment = viewer.enrollment
+    own = enrollment is not None and enrollment.pk is not None
     return render(
         request,
         "programs/dashboard.html",
@@ -44,6 +46,8 @@ def dashboard(request, viewer):
             "program": viewer.program,
             "outline": outline,
             "preview_form": PreviewForm(),
+            "pause": enrollment.pause_at() if own else None,
+            "can_repeat": own and services.can_repeat_week(enrollment, viewer.program.week_count),
         },
     )
 
@@ -232,3 +236,40 @@ def preview(request):
     else:
         messages.error(request, "Choose a day between 1 and 365.")
     return redirect("programs:dashboard")
+
+
+@member_required
+def schedule(request, viewer):
+    """Pause the program or repeat this week; what the unlock rule then says is on the page."""
+    enrollment = viewer.enrollment
+    if enrollment is None or enrollment.pk is None:
+        messages.info(request, "Staff pause a client from the client's enrollment in the admin.")
+        return redirect("programs:dashboard")
+    today = timezone.localdate(timezone=enrollment.zone)
+    form = PauseForm(request.POST or None, initial={"starts_on": today})
+    if request.method == "POST":
+        try:
+            if "resume" in request.POST:
+                services.resume(enrollment, by=request.user)
+                messages.success(request, "Welcome back: your program is running again.")
+                return redirect("programs:dashboard")
+            if "repeat" in request.POST:
+                services.repeat_week(enrollment, by=request.user)
+                messages.success(request, "You stay on this week for one more week.")
+                return redirect("programs:dashboard")
+            if form.is_valid():
+                services.pause(enrollment, by=request.user, **form.cleaned_data)
+                messages.success(request, "Your program is paused. Enjoy the break.")
+                return redirect("programs:dashboard")
+        except services.ScheduleRefused as refused:
+            form.add_error(None, str(refused))
+    context = {
+        "viewer": viewer,
+        "program": viewer.program,
+        "form": form,
+        "pause": enrollment.pause_at(),
+        "can_repeat": services.can_repeat_week(enrollment, viewer.program.week_count),
+        "pauses": enrollment.schedule_pauses,
+        "next_opening": enrollment.week_opens_at(enrollment.open_week_limit() + 1),
+    }
+    return render(request, "programs/schedule.html", context, status=400 if form.errors else 200)

@@ -39,6 +39,7 @@ MATRIX = {
         STAFF_ONLY | {"instructor": DASHBOARD},
     ),
     "programs:lesson": ("get", lambda p: [_week_two_lesson(p).slug], None, WEEK_TWO_PAGE),
+    "programs:schedule": ("get", lambda p: [], None, {**MEMBER_PAGE, "instructor": DASHBOARD}),
     "programs:lesson_done": (
         "post",
         lambda p: [_week_two_lesson(p).slug],

@@ -97,10 +97,10 @@ def test_the_clients_and_chart_pages_read_a_fixed_number_of_queries(
     client.force_login(instructor)
     client.get(reverse("journal:clients"))  # warm the session and content types
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("journal:clients")).status_code == 200
     some = program.enrollments.first()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("journal:client", args=[some.pk])).status_code == 200
 
 

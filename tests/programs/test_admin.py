@@ -34,11 +34,20 @@ def test_the_instructor_edits_a_class_with_its_exercises_inline(client, instruct
     assert "View on site" in page
 
 
+NO_PAUSES = {"pauses-TOTAL_FORMS": "0", "pauses-INITIAL_FORMS": "0"}
+
+
 def test_the_instructor_comps_access_and_the_client_gets_in(client, instructor, program, dave):
     client.force_login(instructor)
     response = client.post(
         reverse("admin:programs_enrollment_add"),
-        {"user": dave.pk, "program": program.pk, "starts_on": "2026-01-05", "source": "comp"},
+        {
+            "user": dave.pk,
+            "program": program.pk,
+            "starts_on": "2026-01-05",
+            "source": "comp",
+            **NO_PAUSES,
+        },
     )
     assert response.status_code == 302
     enrollment = Enrollment.objects.get(user=dave)
@@ -89,6 +98,7 @@ def test_comping_with_everything_unlocked_opens_every_week(client, instructor, p
             "starts_on": "2026-01-05",
             "source": "comp",
             "unlocked_all": "on",
+            **NO_PAUSES,
         },
     )
     assert Enrollment.objects.get(user=dave).unlocked_all

@@ -343,8 +343,9 @@ def test_the_sweep_reads_a_fixed_number_of_queries_per_batch(
     for _ in range(12):
         enroll_days_ago(UserFactory(), program, 10)
 
-    # Programs, then per batch: savepoint, lock, candidates, insert emails and notices, release.
-    with django_capture_on_commit_callbacks(), django_assert_num_queries(1 + 6 * 3):
+    # Programs, then per batch: savepoint, lock, candidates, their pauses, insert emails and
+    # notices, release.
+    with django_capture_on_commit_callbacks(), django_assert_num_queries(1 + 7 * 3):
         due = notices.sweep(batch_size=5)
     assert len(due) == 12
 
