@@ -121,9 +121,13 @@ class Enrollment(models.Model):
         return limit
 
     def pause_at(self, at: dt.datetime | None = None) -> "Pause | None":
-        """The pause the client is in at instant `at`, if any."""
+        """The pause the client is in at instant `at`, if any (a repeated week is not one: the
+        client practises it)."""
         today = (at or timezone.now()).astimezone(self.zone).date()
-        return next((p for p in self.schedule_pauses if p.covers(today)), None)
+        return next(
+            (p for p in self.schedule_pauses if p.kind == Pause.Kind.PAUSE and p.covers(today)),
+            None,
+        )
 
     def is_week_open(self, number: int, at: dt.datetime | None = None) -> bool:
         return number <= self.open_week_limit(at)
