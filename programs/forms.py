@@ -33,10 +33,12 @@ class PauseForm(forms.Form):
                ("Flare-up", "A flare-up"), ("Busy", "A busy time")]  # fmt: skip
 
     starts_on = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}), help_text="Today or later."
+        label="Pause from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Today or later.",
     )
     days = forms.TypedChoiceField(
-        label="For",
+        label="Pause for",
         coerce=int,
         choices=[(n, f"{n} day{'s' if n > 1 else ''}") for n in range(1, 29)],
         initial=7,

@@ -60,3 +60,21 @@ def test_the_journal_pages_have_no_accessibility_violations(
         viewport_page.goto(site + path)
         found[path] = axe_violations(viewport_page)
     assert {path: v for path, v in found.items() if v} == {}
+
+
+@pytest.mark.browser_context_args(**PHONE, bypass_csp=True)  # axe runs in the page
+def test_a_client_pauses_for_a_holiday_and_resumes_early_on_a_phone(page, site, alice):
+    sign_in(page, site, alice.email, PASSWORD)
+    page.goto(f"{site}/program/")
+    page.get_by_role("link", name="Pause or repeat a week").click()
+    assert axe_violations(page) == []
+    page.get_by_role("combobox", name="Pause for").select_option(label="10 days")
+    page.get_by_label("Why (optional)").select_option(label="A holiday")
+    page.get_by_role("button", name="Pause my program").click()
+
+    expect(page.get_by_text("Your program is paused until")).to_be_visible()
+    assert axe_violations(page) == []
+    assert alice.enrollments.get().pauses.get().days == 10
+    page.get_by_role("button", name="Resume now").click()
+    expect(page.get_by_text("Welcome back")).to_be_visible()
+    assert alice.enrollments.get().pauses.get().ended_on is not None
