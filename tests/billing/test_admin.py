@@ -83,8 +83,11 @@ def test_the_report_is_for_staff_only(dave_client):
 def test_a_comped_client_gets_access_without_an_order(instructor_client, dave, program):
     instructor_client.post(
         "/admin/programs/enrollment/add/",
-        {"user": dave.pk, "program": program.pk, "starts_on": "2026-01-05", "source": "comp"},
-    )
+        {
+            "user": dave.pk, "program": program.pk, "starts_on": "2026-01-05", "source": "comp",
+            "pauses-TOTAL_FORMS": "0", "pauses-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
 
     assert Enrollment.objects.with_access().get(user=dave).source == Enrollment.Source.COMP
     assert not Order.objects.exists()
