@@ -68,4 +68,4 @@ class AccountSettingsForm(forms.ModelForm):
 class EmailPreferencesForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["wants_program_emails"]
+        fields = ["wants_program_emails", "wants_reminders"]

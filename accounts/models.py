@@ -9,7 +9,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-UNSUBSCRIBE_SALT = "accounts.unsubscribe"
+# Each list a client can leave in one click: (signing salt, the switch it turns off).
+EMAIL_LISTS = {
+    "program": ("accounts.unsubscribe", "wants_program_emails"),
+    "reminders": ("accounts.unsubscribe.reminders", "wants_reminders"),
+}
 
 
 @cache
@@ -55,6 +59,11 @@ class User(AbstractUser):
     # [zone, ISO time of the change] for the last few zones left: a week's opening shown before a
     # change of zone is never brought forward by it (programs.models.Enrollment.week_opens_at).
     earlier_time_zones = models.JSONField(default=list, blank=True, editable=False)
+    wants_reminders = models.BooleanField(
+        "practice reminders",
+        default=True,
+        help_text="An email on each practice day, at the time chosen, naming the next class.",
+    )
     wants_program_emails = models.BooleanField(
         "weekly program emails",
         default=True,
@@ -80,21 +89,31 @@ class User(AbstractUser):
     def unsubscribe_url(self) -> str:
         """A link that stops program emails without signing in: it carries the signed user id,
         with no timestamp, so it is the same in every email and never expires."""
-        token = signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(self.pk))
-        return settings.SITE_URL + reverse("accounts:unsubscribe", args=[token])
+        return self.unsubscribe_url_for("program")
+
+    @property
+    def reminder_unsubscribe_url(self) -> str:
+        return self.unsubscribe_url_for("reminders")
+
+    def unsubscribe_url_for(self, what: str) -> str:
+        salt, _ = EMAIL_LISTS[what]
+        token = signing.Signer(salt=salt).sign(str(self.pk))
+        name = "accounts:unsubscribe" if what == "program" else f"accounts:unsubscribe_{what}"
+        return settings.SITE_URL + reverse(name, args=[token])
 
     @classmethod
-    def from_unsubscribe_token(cls, token: str):
+    def from_unsubscribe_token(cls, token: str, what: str = "program"):
         """The user an unsubscribe link was made for, or None if the link was tampered with."""
         try:
-            pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+            pk = signing.Signer(salt=EMAIL_LISTS[what][0]).unsign(token)
         except signing.BadSignature:
             return None
         return cls.objects.filter(pk=pk).first()
 
-    def stop_program_emails(self) -> None:
-        type(self).objects.filter(pk=self.pk).update(wants_program_emails=False)
-        self.wants_program_emails = False
+    def stop_emails(self, what: str) -> None:
+        field = EMAIL_LISTS[what][1]
+        type(self).objects.filter(pk=self.pk).update(**{field: False})
+        setattr(self, field, False)
 
     def record_time_zone_change(self, previous: str, at: dt.datetime | None = None) -> None:
         """Remember the zone left (call before saving the new one)."""

@@ -41,14 +41,15 @@ def email_preferences(request):
 # scanners follow links.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
-    user = User.from_unsubscribe_token(token)
+def unsubscribe(request, token, what="program"):
+    user = User.from_unsubscribe_token(token, what)
     if user is None:
         raise Http404("This unsubscribe link is not valid.")
+    context = {"subscriber": user, "token": token, "what": what}
     if request.method == "POST":
-        user.stop_program_emails()
-        return render(request, "accounts/unsubscribed.html", {"subscriber": user})
-    return render(request, "accounts/unsubscribe.html", {"subscriber": user, "token": token})
+        user.stop_emails(what)
+        return render(request, "accounts/unsubscribed.html", context)
+    return render(request, "accounts/unsubscribe.html", context)
 
 
 def confirm_login_code(request):

@@ -275,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
+    "practice-reminders": {
+        "task": "journal.tasks.send_practice_reminders",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
     "journal-digest": {
         "task": "journal.tasks.send_weekly_digest",
         "schedule": crontab(minute=5),

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Question
+from .models import WEEKDAYS, Enrollment, Question
 
 
 class PreviewForm(forms.Form):
@@ -44,3 +44,40 @@ class PauseForm(forms.Form):
         initial=7,
     )
     reason = forms.ChoiceField(label="Why (optional)", choices=REASONS, required=False)
+
+
+class PracticePlanForm(forms.ModelForm):
+    """Practice days and time, on the client's clock, and whether to be reminded then."""
+
+    days = forms.TypedMultipleChoiceField(
+        label="Practice days",
+        coerce=int,
+        choices=list(enumerate(WEEKDAYS)),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one day."},
+    )
+    reminders = forms.BooleanField(
+        label="Email me a reminder at that time on those days",
+        required=False,
+        help_text="Only on days you have not practised yet, never while paused.",
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ["practice_time"]
+        labels = {"practice_time": "At"}
+        widgets = {"practice_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["days"] = self.instance.practice_weekdays
+        self.initial["reminders"] = self.instance.user.wants_reminders
+
+    def save(self, commit=True):
+        enrollment = super().save(commit=False)
+        enrollment.practice_days = sum(1 << day for day in self.cleaned_data["days"])
+        enrollment.user.wants_reminders = self.cleaned_data["reminders"]
+        if commit:
+            enrollment.save(update_fields=["practice_days", "practice_time"])
+            enrollment.user.save(update_fields=["wants_reminders"])
+        return enrollment

@@ -1,13 +1,21 @@
 import datetime as dt
+import secrets
 import zoneinfo
 from functools import cached_property
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from lessons.models import MAX_WEEKS, Lesson, Program
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+PRACTICE_DAYS_DEFAULT = 0b0010101  # Monday, Wednesday, Friday
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class EnrollmentQuerySet(models.QuerySet):
@@ -47,6 +55,13 @@ class Enrollment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The client's practice plan: days (bit 0 Monday … bit 6 Sunday) and time, on their clock.
+    practice_days = models.PositiveSmallIntegerField(default=PRACTICE_DAYS_DEFAULT)
+    practice_time = models.TimeField(default=dt.time(7, 30))
+    # The last local day a practice reminder was queued for: the sweep's bookmark.
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
+    # The private calendar feed's address; a new one makes the old address stop working.
+    calendar_token = models.CharField(max_length=43, unique=True, default=new_calendar_token)
 
     objects = EnrollmentQuerySet.as_manager()
 
@@ -119,6 +134,21 @@ class Enrollment(models.Model):
         while limit < MAX_WEEKS and self.week_opens_at(limit + 1) <= at:
             limit += 1
         return limit
+
+    @property
+    def practice_weekdays(self) -> list[int]:
+        return [day for day in range(7) if self.practice_days & (1 << day)]
+
+    @property
+    def practice_plan(self) -> str:
+        """ "Monday, Wednesday and Friday at 7:30 a.m." """
+        names = [WEEKDAYS[day] for day in self.practice_weekdays]
+        days = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return f"{days} at {dateformat.time_format(self.practice_time, 'g:i a')}"
+
+    def finished_at(self, week_count: int) -> dt.datetime:
+        """When the program is over: a week after its last week opened."""
+        return self.week_opens_at(week_count + 1)
 
     def pause_at(self, at: dt.datetime | None = None) -> "Pause | None":
         """The pause the client is in at instant `at`, if any (a repeated week is not one: the

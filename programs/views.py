@@ -11,7 +11,7 @@ from lessons.sheets import ExerciseSheet, ReminderSheet
 
 from . import questions, services
 from .access import PREVIEW_SESSION_KEY, get_viewer, locked_response, member_required
-from .forms import PauseForm, PreviewForm, QuestionForm
+from .forms import PauseForm, PracticePlanForm, PreviewForm, QuestionForm
 from .models import Completion
 from .paper import paper_size
 from .progress import build_outline, classes_around, continue_after
@@ -246,8 +246,15 @@ def schedule(request, viewer):
         messages.info(request, "Staff pause a client from the client's enrollment in the admin.")
         return redirect("programs:dashboard")
     today = timezone.localdate(timezone=enrollment.zone)
-    form = PauseForm(request.POST or None, initial={"starts_on": today})
-    if request.method == "POST":
+    plan_posted = request.method == "POST" and "plan" in request.POST
+    plan = PracticePlanForm(request.POST if plan_posted else None, instance=enrollment)
+    if plan_posted and plan.is_valid():
+        plan.save()
+        messages.success(request, f"Your practice plan: {enrollment.practice_plan}.")
+        return redirect("programs:schedule")
+    paused = request.method == "POST" and not plan_posted
+    form = PauseForm(request.POST if paused else None, initial={"starts_on": today})
+    if paused:
         try:
             if "resume" in request.POST:
                 services.resume(enrollment, by=request.user)
@@ -266,10 +273,12 @@ def schedule(request, viewer):
     context = {
         "viewer": viewer,
         "program": viewer.program,
+        "plan": plan,
         "form": form,
         "pause": enrollment.pause_at(),
         "can_repeat": services.can_repeat_week(enrollment, viewer.program.week_count),
         "pauses": enrollment.schedule_pauses,
         "next_opening": enrollment.week_opens_at(enrollment.open_week_limit() + 1),
     }
-    return render(request, "programs/schedule.html", context, status=400 if form.errors else 200)
+    invalid = form.errors or plan.errors
+    return render(request, "programs/schedule.html", context, status=400 if invalid else 200)

@@ -66,7 +66,7 @@ def test_the_journal_pages_have_no_accessibility_violations(
 def test_a_client_pauses_for_a_holiday_and_resumes_early_on_a_phone(page, site, alice):
     sign_in(page, site, alice.email, PASSWORD)
     page.goto(f"{site}/program/")
-    page.get_by_role("link", name="Pause or repeat a week").click()
+    page.get_by_role("link", name="Change, pause or repeat a week").click()
     assert axe_violations(page) == []
     page.get_by_role("combobox", name="Pause for").select_option(label="10 days")
     page.get_by_label("Why (optional)").select_option(label="A holiday")

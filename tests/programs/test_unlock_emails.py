@@ -194,7 +194,7 @@ def test_a_client_who_unsubscribes_after_the_sweep_is_not_sent_the_queued_email(
     told_through(alice.enrollments.get(), 1)
     with django_capture_on_commit_callbacks() as queued:
         notices.sweep()
-    alice.stop_program_emails()
+    alice.stop_emails("program")
     for send in queued:
         send()
 
