@@ -16,6 +16,8 @@ urlpatterns = [
     path("program/class/<slug:slug>/reminder.pdf", views.lesson_reminder_pdf, name="reminder_pdf"),
     path("program/preview/", views.preview, name="preview"),
     path("program/pause/", views.schedule, name="schedule"),
+    path("program/calendar.ics", views.calendar_download, name="calendar_download"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     # Exercise pictures and captions, checked against their class; PDFs have no URL here.
     path("media/<path:path>", views.media_file, name="media"),
 ]

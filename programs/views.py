@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -10,9 +12,10 @@ from lessons.models import ExercisePdf, Lesson, Program
 from lessons.sheets import ExerciseSheet, ReminderSheet
 
 from . import questions, services
-from .access import PREVIEW_SESSION_KEY, get_viewer, locked_response, member_required
+from .access import PREVIEW_SESSION_KEY, Viewer, get_viewer, locked_response, member_required
+from .calendar import program_calendar
 from .forms import PauseForm, PracticePlanForm, PreviewForm, QuestionForm
-from .models import Completion
+from .models import Completion, Enrollment, new_calendar_token
 from .paper import paper_size
 from .progress import build_outline, classes_around, continue_after
 
@@ -260,6 +263,13 @@ def schedule(request, viewer):
                 services.resume(enrollment, by=request.user)
                 messages.success(request, "Welcome back: your program is running again.")
                 return redirect("programs:dashboard")
+            if "new_calendar_address" in request.POST:
+                enrollment.calendar_token = new_calendar_token()
+                enrollment.save(update_fields=["calendar_token"])
+                messages.success(
+                    request, "Your calendar has a new address: the old one stops working."
+                )
+                return redirect("programs:schedule")
             if "repeat" in request.POST:
                 services.repeat_week(enrollment, by=request.user)
                 messages.success(request, "You stay on this week for one more week.")
@@ -279,6 +289,34 @@ def schedule(request, viewer):
         "can_repeat": services.can_repeat_week(enrollment, viewer.program.week_count),
         "pauses": enrollment.schedule_pauses,
         "next_opening": enrollment.week_opens_at(enrollment.open_week_limit() + 1),
+        "calendar_url": settings.SITE_URL
+        + reverse("programs:calendar_feed", args=[enrollment.calendar_token]),
     }
     invalid = form.errors or plan.errors
     return render(request, "programs/schedule.html", context, status=400 if invalid else 200)
+
+
+@require_safe
+def calendar_feed(request, token):
+    """The private feed a calendar app subscribes to: the address is the only key, so it works
+    without a session; a reset address stops the old one."""
+    enrollment = get_object_or_404(
+        Enrollment.objects.with_access().with_schedule(), calendar_token=token
+    )
+    program = Program.current_or_404(for_members=True)
+    response = HttpResponse(
+        program_calendar(Viewer(enrollment.user, program, enrollment)),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@require_safe
+@member_required
+def calendar_download(request, viewer):
+    if viewer.enrollment is None or viewer.enrollment.pk is None:
+        raise Http404("Staff have no program calendar.")
+    response = HttpResponse(program_calendar(viewer), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="heal-your-hips.ics"'
+    return response

@@ -40,6 +40,14 @@ MATRIX = {
     ),
     "programs:lesson": ("get", lambda p: [_week_two_lesson(p).slug], None, WEEK_TWO_PAGE),
     "programs:schedule": ("get", lambda p: [], None, {**MEMBER_PAGE, "instructor": DASHBOARD}),
+    "programs:calendar_download": ("get", lambda p: [], None, {**MEMBER_PAGE, "instructor": 404}),
+    # The private address is the key: it answers anyone who has it, and nothing else does.
+    "programs:calendar_feed": (
+        "get",
+        lambda p: [p.enrollments.filter(status="active").first().calendar_token],
+        None,
+        {person: 200 for person in PEOPLE},
+    ),
     "programs:lesson_done": (
         "post",
         lambda p: [_week_two_lesson(p).slug],
@@ -95,6 +103,12 @@ MATRIX = {
         None,
         {person: 200 for person in PEOPLE},
     ),
+    "accounts:unsubscribe_reminders": (
+        "get",
+        lambda p: [_unsubscribe_token("reminders")],
+        None,
+        {person: 200 for person in PEOPLE},
+    ),
     "billing:enrol": (
         "get",
         lambda p: [],
@@ -113,8 +127,9 @@ def _week_two_lesson(program):
     return program.lessons.filter(week__number=2).first()
 
 
-def _unsubscribe_token():
-    return UserFactory(email="subscriber@example.com").unsubscribe_url.rstrip("/").rsplit("/", 1)[1]
+def _unsubscribe_token(what="program"):
+    user = UserFactory(email=f"subscriber-{what}@example.com")
+    return user.unsubscribe_url_for(what).rstrip("/").rsplit("/", 1)[1]
 
 
 def _week_two_exercise(program):
