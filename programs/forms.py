@@ -49,7 +49,7 @@ class PauseForm(forms.Form):
 class PracticePlanForm(forms.ModelForm):
     """Practice days and time, on the client's clock, and whether to be reminded then."""
 
-    days = forms.TypedMultipleChoiceField(
+    weekdays = forms.TypedMultipleChoiceField(
         label="Practice days",
         coerce=int,
         choices=list(enumerate(WEEKDAYS)),
@@ -70,12 +70,12 @@ class PracticePlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial["days"] = self.instance.practice_weekdays
+        self.initial["weekdays"] = self.instance.practice_weekdays
         self.initial["reminders"] = self.instance.user.wants_reminders
 
     def save(self, commit=True):
         enrollment = super().save(commit=False)
-        enrollment.practice_days = sum(1 << day for day in self.cleaned_data["days"])
+        enrollment.practice_days = sum(1 << day for day in self.cleaned_data["weekdays"])
         enrollment.user.wants_reminders = self.cleaned_data["reminders"]
         if commit:
             enrollment.save(update_fields=["practice_days", "practice_time"])

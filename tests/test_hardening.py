@@ -100,7 +100,11 @@ def test_only_signed_requests_skip_csrf_protection():
     """The Stripe webhook is signed by Stripe; one-click unsubscribe (RFC 8058) is posted by mail
     clients without cookies and is authorised by the signed token in its URL."""
     exempt = {name for name, view in _all_views() if getattr(view, "csrf_exempt", False)}
-    assert exempt == {"billing:stripe_webhook", "accounts:unsubscribe"}
+    assert exempt == {
+        "billing:stripe_webhook",
+        "accounts:unsubscribe",
+        "accounts:unsubscribe_reminders",
+    }
 
 
 def test_a_post_without_a_csrf_token_is_refused(alice, program):

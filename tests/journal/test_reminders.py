@@ -117,7 +117,7 @@ def test_the_client_sets_days_and_time(client, jo):
     assert "Choose at least one day." in refused.content.decode()
     client.post(
         reverse("programs:schedule"),
-        {"plan": "1", "days": ["1", "3"], "practice_time": "18:15", "reminders": "on"},
+        {"plan": "1", "weekdays": ["1", "3"], "practice_time": "18:15", "reminders": "on"},
     )
     jo.refresh_from_db()
     assert jo.practice_plan == "Tuesday and Thursday at 6:15 p.m."
