@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_emails import ZONES, configure  # noqa: E402
+from bench_emails import ZONES, configure, migrate_and_make_program  # noqa: E402
 
 CLIENTS = 100_000
 DUE = 30_000
@@ -21,23 +21,10 @@ AT = dt.datetime(2026, 12, 2, 17, 0, tzinfo=dt.UTC)  # noon in New York, 2 a.m. 
 
 
 def seed():
-    from django.core.management import call_command
-
     from accounts.models import User
-    from lessons.models import Lesson, Program, Week
     from programs.models import Enrollment
 
-    call_command("migrate", verbosity=0)
-    program = Program.objects.create(
-        title="Heal Your Hips", slug="heal-your-hips", instructor_name="Maya", price_amount=14900
-    )
-    for number in range(1, 9):
-        week = Week.objects.create(program=program, number=number, title=f"Week {number}")
-        for position in range(3):
-            Lesson.objects.create(
-                program=program, week=week, title=f"Class {number}.{position}",
-                slug=f"class-{number}-{position}", position=position,
-            )  # fmt: skip
+    program = migrate_and_make_program()
     chunk = 5_000
     for first in range(0, CLIENTS, chunk):
         users = User.objects.bulk_create(

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -69,3 +70,22 @@ def start_celery_worker(transactional_db, tmp_path):
                 process.kill()
                 process.wait()
         log.close()
+
+
+def run_at_once(function, times: int) -> None:
+    """Call `function` from `times` threads released together, as concurrent beats or sweeps on
+    several machines would; each thread closes its own database connection."""
+    barrier = threading.Barrier(times)
+
+    def run():
+        barrier.wait()
+        try:
+            function()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

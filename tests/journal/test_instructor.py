@@ -1,12 +1,10 @@
 """The instructor's Clients page, its flags and the weekly digest."""
 
 import datetime as dt
-import threading
 import time
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from journal.models import Practice
 from outbox.models import Email
 from programs.models import Completion
 from tests.factories import UserFactory, build_program, enroll_days_ago
+from tests.workers import run_at_once
 
 MONDAY_MORNING = dt.datetime(2026, 11, 30, 13, 0, tzinfo=dt.UTC)  # 8:00 in New York
 
@@ -119,21 +118,7 @@ def test_the_digest_goes_once_with_two_workers_and_names_no_one(
     _practise(alice, program.lessons.first(), pain=9)
     start_celery_worker(EMAIL_URL=smtp_server.url)
     start_celery_worker(EMAIL_URL=smtp_server.url)
-    barrier = threading.Barrier(4)
-
-    def queue():
-        barrier.wait()
-        try:
-            with time_machine.travel(MONDAY_MORNING + dt.timedelta(hours=2), tick=False):
-                digest.queue_weekly_digest()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=queue) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(lambda: digest.queue_weekly_digest(MONDAY_MORNING + dt.timedelta(hours=2)), 4)
     smtp_server.wait_for(1)
     time.sleep(1.5)  # room for a duplicate to arrive
 

@@ -1,14 +1,12 @@
 """Practice reminders: on the client's days at their time, once, and never when not wanted."""
 
 import datetime as dt
-import threading
 import time
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 
 from journal import reminders
@@ -17,6 +15,7 @@ from outbox.models import Email
 from programs import services
 from programs.models import Completion
 from tests.factories import UserFactory, enroll_days_ago
+from tests.workers import run_at_once
 
 NEW_YORK = ZoneInfo("America/New_York")
 MONDAY = dt.date(2026, 11, 30)
@@ -133,20 +132,7 @@ def test_reminders_go_once_with_two_workers_and_two_sweeps_at_once(
         enrollment.save()
     start_celery_worker(EMAIL_URL=smtp_server.url)
     start_celery_worker(EMAIL_URL=smtp_server.url)
-    barrier = threading.Barrier(2)
-
-    def sweep():
-        barrier.wait()
-        try:
-            reminders.sweep()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(reminders.sweep, 2)
     reminders.sweep()
     smtp_server.wait_for(8)
     time.sleep(1.5)  # room for a duplicate to arrive

@@ -4,13 +4,11 @@ server on 127.0.0.1. The sweep runs in the test process, as beat would run it.""
 import datetime as dt
 import os
 import signal
-import threading
 import time
 from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from outbox import services as outbox
@@ -19,6 +17,7 @@ from outbox.models import Email
 from programs import notices
 from programs.models import Notice
 from tests.factories import UserFactory, enroll_days_ago
+from tests.workers import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,20 +96,7 @@ def test_the_sweep_run_twice_and_two_sweeps_at_once_send_each_email_once(
 ):
     expected = due_clients(20)
     start_celery_worker(EMAIL_URL=smtp_server.url)
-    start = threading.Barrier(2)
-
-    def sweep():
-        start.wait()
-        try:
-            notices.sweep(batch_size=3)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(lambda: notices.sweep(batch_size=3), 2)
     notices.sweep()
     smtp_server.wait_for(20)
     _wait_until_all_sent()
