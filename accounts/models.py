@@ -116,9 +116,12 @@ class User(AbstractUser):
         setattr(self, field, False)
 
     def record_time_zone_change(self, previous: str, at: dt.datetime | None = None) -> None:
-        """Remember the zone left (call before saving the new one)."""
-        changed_at = (at or timezone.now()).isoformat()
-        self.earlier_time_zones = [*self.earlier_time_zones, [previous, changed_at]][-10:]
+        """Remember the zone left (call before saving the new one). Each zone is kept once, with
+        the first time it was left: the most a week's opening could have been shown by it, and
+        a list no longer than the zones there are, however often a client switches."""
+        if all(zone != previous for zone, _ in self.earlier_time_zones):
+            changed_at = (at or timezone.now()).isoformat()
+            self.earlier_time_zones = [*self.earlier_time_zones, [previous, changed_at]]
 
     def earlier_time_zones_in_force(self) -> list[tuple[zoneinfo.ZoneInfo, dt.datetime]]:
         return [

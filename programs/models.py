@@ -4,6 +4,7 @@ import zoneinfo
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import dateformat, timezone
@@ -93,12 +94,17 @@ class Enrollment(models.Model):
             return []
         return sorted(self.pauses.all(), key=lambda pause: (pause.starts_on, pause.pk))
 
+    def opening_hour(self, number: int) -> dt.time:
+        return dt.time(0) if number <= 1 else dt.time(self.program.unlock_hour)
+
     def opening_day(self, number: int) -> dt.date:
         """The local day week `number` opens: interval × (N − 1) days after the start, moved on
-        by each pause or repeated week that began by then."""
+        by each pause or repeated week that began before the week opened. A pause never closes
+        a week already open: one made in the evening of an opening day moves the next week."""
         day = self.starts_on + dt.timedelta(days=self.program.unlock_interval_days * (number - 1))
+        hour = self.opening_hour(number)
         for pause in self.schedule_pauses:
-            if pause.starts_on <= day:
+            if pause.began(self.zone) < dt.datetime.combine(day, hour, tzinfo=self.zone):
                 day += dt.timedelta(days=pause.length)
         return day
 
@@ -111,7 +117,7 @@ class Enrollment(models.Model):
         `User.earlier_time_zones`): a zone far east opens nothing early.
         """
         number = max(number, 1)
-        hour = dt.time(0) if number == 1 else dt.time(self.program.unlock_hour)
+        hour = self.opening_hour(number)
         day = self.opening_day(number)
         opens = dt.datetime.combine(day, hour, tzinfo=self.zone)
         for zone, changed_at in self.user.earlier_time_zones_in_force():
@@ -149,6 +155,17 @@ class Enrollment(models.Model):
     def finished_at(self, week_count: int) -> dt.datetime:
         """When the program is over: a week after its last week opened."""
         return self.week_opens_at(week_count + 1)
+
+    def planned_pause(self, today: dt.date) -> "Pause | None":
+        """A pause the client planned for later, still to come."""
+        return next(
+            (
+                p
+                for p in self.schedule_pauses
+                if p.kind == Pause.Kind.PAUSE and p.starts_on > today and p.length > 0
+            ),
+            None,
+        )
 
     def pause_at(self, at: dt.datetime | None = None) -> "Pause | None":
         """The pause the client is in at instant `at`, if any (a repeated week is not one: the
@@ -304,5 +321,22 @@ class Pause(models.Model):
         """The first day after the pause."""
         return self.starts_on + dt.timedelta(days=self.length)
 
+    @property
+    def last_day(self) -> dt.date:
+        return self.ends_on - dt.timedelta(days=1)
+
+    def began(self, zone) -> dt.datetime:
+        """When the pause took hold: its first day, or when it was made if that was later."""
+        first_day = dt.datetime.combine(self.starts_on, dt.time(0), tzinfo=zone)
+        return max(first_day, self.created_at) if self.created_at else first_day
+
     def covers(self, day: dt.date) -> bool:
         return self.starts_on <= day < self.ends_on
+
+    def clean(self):
+        if self.ended_on is not None and not (
+            self.starts_on <= self.ended_on <= self.starts_on + dt.timedelta(days=self.days)
+        ):
+            raise ValidationError(
+                {"ended_on": "The resume day must fall within the pause, from its first day."}
+            )

@@ -90,11 +90,24 @@ def _check_no_overlap(enrollment: Enrollment, starts_on, days: int) -> None:
     ends_on = starts_on + dt.timedelta(days=days)
     for pause in enrollment.schedule_pauses:
         if starts_on < pause.ends_on and pause.starts_on < ends_on:
+            what = "pause" if pause.kind == Pause.Kind.PAUSE else "repeated week"
             raise ScheduleRefused(
-                f"This overlaps the {pause.get_kind_display().lower()} from "
-                f"{pause.starts_on:%B} {pause.starts_on.day} to the "
-                f"{pause.ends_on:%B} {pause.ends_on.day}. Choose other days, or end that one first."
+                f"This overlaps your {what} from {_day(pause.starts_on)} to "
+                f"{_day(pause.last_day)}. Choose other days."
             )
+
+
+def _day(day) -> str:
+    return f"{day:%B} {day.day}"
+
+
+def client_pauses_left(enrollment: Enrollment) -> int:
+    """Pauses the client may still take: theirs that lasted at least a day count."""
+    used = sum(
+        p.kind == Pause.Kind.PAUSE and p.created_by_id == enrollment.user_id and p.length > 0
+        for p in enrollment.schedule_pauses
+    )
+    return max(Pause.CLIENT_MAX_PAUSES - used, 0)
 
 
 @transaction.atomic
@@ -109,8 +122,7 @@ def pause(enrollment: Enrollment, *, starts_on, days: int, reason="", by=None) -
             raise ScheduleRefused(f"A pause is 1 to {Pause.CLIENT_MAX_DAYS} days.")
         if starts_on < today:
             raise ScheduleRefused("A pause starts today or later.")
-        used = [p for p in enrollment.schedule_pauses if p.kind == Pause.Kind.PAUSE]
-        if sum(p.created_by_id == enrollment.user_id for p in used) >= Pause.CLIENT_MAX_PAUSES:
+        if not client_pauses_left(enrollment):
             raise ScheduleRefused(
                 f"You have used your {Pause.CLIENT_MAX_PAUSES} pauses. Ask the instructor if you "
                 "need another."
@@ -123,14 +135,16 @@ def pause(enrollment: Enrollment, *, starts_on, days: int, reason="", by=None) -
 
 @transaction.atomic
 def resume(enrollment: Enrollment, *, by=None) -> Pause | None:
-    """End the current pause today: the weeks not yet open come back accordingly."""
+    """End the current pause today, or call off one planned for later: the weeks not yet open
+    come back accordingly. A pause that ends the day it began does not count as one."""
     enrollment = _locked_schedule(enrollment)
-    current = enrollment.pause_at()
-    if current is None:
+    today = timezone.now().astimezone(enrollment.zone).date()
+    pause = enrollment.pause_at() or enrollment.planned_pause(today)
+    if pause is None:
         return None
-    current.ended_on = timezone.now().astimezone(enrollment.zone).date()
-    current.save(update_fields=["ended_on"])
-    return current
+    pause.ended_on = max(today, pause.starts_on)
+    pause.save(update_fields=["ended_on"])
+    return pause
 
 
 def can_repeat_week(enrollment: Enrollment, week_count: int, at=None) -> bool:

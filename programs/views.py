@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from lessons.models import ExercisePdf, Lesson, Program
 from lessons.sheets import ExerciseSheet, ReminderSheet
+from lib.when import sentence
 
 from . import questions, services
 from .access import PREVIEW_SESSION_KEY, Viewer, get_viewer, locked_response, member_required
@@ -50,6 +51,9 @@ def dashboard(request, viewer):
             "outline": outline,
             "preview_form": PreviewForm(),
             "pause": enrollment.pause_at() if own else None,
+            "planned": enrollment.planned_pause(timezone.localdate(timezone=enrollment.zone))
+            if own
+            else None,
             "can_repeat": own and services.can_repeat_week(enrollment, viewer.program.week_count),
         },
     )
@@ -253,15 +257,21 @@ def schedule(request, viewer):
     plan = PracticePlanForm(request.POST if plan_posted else None, instance=enrollment)
     if plan_posted and plan.is_valid():
         plan.save()
-        messages.success(request, f"Your practice plan: {enrollment.practice_plan}.")
+        messages.success(request, sentence(f"Your practice plan: {enrollment.practice_plan}"))
         return redirect("programs:schedule")
     paused = request.method == "POST" and not plan_posted
     form = PauseForm(request.POST if paused else None, initial={"starts_on": today})
     if paused:
         try:
             if "resume" in request.POST:
+                was_paused = enrollment.pause_at() is not None
                 services.resume(enrollment, by=request.user)
-                messages.success(request, "Welcome back: your program is running again.")
+                messages.success(
+                    request,
+                    "Welcome back: your program is running again."
+                    if was_paused
+                    else "Your planned pause is called off.",
+                )
                 return redirect("programs:dashboard")
             if "new_calendar_address" in request.POST:
                 enrollment.calendar_token = new_calendar_token()
@@ -275,8 +285,14 @@ def schedule(request, viewer):
                 messages.success(request, "You stay on this week for one more week.")
                 return redirect("programs:dashboard")
             if form.is_valid():
-                services.pause(enrollment, by=request.user, **form.cleaned_data)
-                messages.success(request, "Your program is paused. Enjoy the break.")
+                made = services.pause(enrollment, by=request.user, **form.cleaned_data)
+                first = f"{made.starts_on:%A, %B} {made.starts_on.day}"
+                messages.success(
+                    request,
+                    "Your program is paused. Enjoy the break."
+                    if made.starts_on <= today
+                    else f"Your pause is planned from {first}.",
+                )
                 return redirect("programs:dashboard")
         except services.ScheduleRefused as refused:
             form.add_error(None, str(refused))
@@ -286,6 +302,8 @@ def schedule(request, viewer):
         "plan": plan,
         "form": form,
         "pause": enrollment.pause_at(),
+        "planned": enrollment.planned_pause(today),
+        "pauses_left": services.client_pauses_left(enrollment),
         "can_repeat": services.can_repeat_week(enrollment, viewer.program.week_count),
         "pauses": enrollment.schedule_pauses,
         "next_opening": enrollment.week_opens_at(enrollment.open_week_limit() + 1),

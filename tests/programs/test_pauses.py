@@ -61,7 +61,8 @@ def test_a_pause_across_the_spring_dst_change_opens_at_the_same_wall_clock_time(
     enrollment = Enrollment.objects.create(
         user=user, program=program, starts_on=dt.date(2026, 2, 26)
     )  # week 2 opens March 5, before DST; a 7-day pause moves it past March 8
-    services.pause(enrollment, starts_on=dt.date(2026, 3, 4), days=7)
+    with time_machine.travel(_at(dt.date(2026, 3, 1), 9)):
+        services.pause(enrollment, starts_on=dt.date(2026, 3, 4), days=7)
     opens = _fresh(enrollment).week_opens_at(2)
     assert opens == dt.datetime(2026, 3, 12, 6, 0, tzinfo=NEW_YORK)
     assert opens.utcoffset() == dt.timedelta(hours=-4)
@@ -72,15 +73,28 @@ def test_a_pause_from_before_the_start_moves_week_one(db, program, instructor):
     enrollment = Enrollment.objects.create(
         user=user, program=program, starts_on=dt.date(2026, 6, 10)
     )
-    services.pause(enrollment, starts_on=dt.date(2026, 6, 1), days=14, by=instructor)
+    with time_machine.travel(_at(dt.date(2026, 5, 20), 9)):
+        services.pause(enrollment, starts_on=dt.date(2026, 6, 1), days=14, by=instructor)
     assert _fresh(enrollment).week_opens_at(1) == dt.datetime(2026, 6, 24, tzinfo=NEW_YORK)
+
+
+def test_a_pause_made_in_the_evening_of_an_opening_day_keeps_that_week_open(db, program):
+    user = UserFactory(time_zone="America/New_York")
+    enrollment = Enrollment.objects.create(
+        user=user, program=program, starts_on=dt.date(2026, 11, 23)
+    )  # week 2 opens Monday, November 30 at 6:00
+    with time_machine.travel(_at(dt.date(2026, 11, 30), 20)):
+        services.pause(enrollment, starts_on=dt.date(2026, 11, 30), days=3, by=user)
+        paused = _fresh(enrollment)
+        assert paused.open_week_limit() == 2
+    assert paused.week_opens_at(3) == dt.datetime(2026, 12, 10, 6, tzinfo=NEW_YORK)
 
 
 def test_overlapping_pauses_are_refused_with_a_clear_message(client_on_day_ten):
     enrollment = client_on_day_ten
     today = enrollment.starts_on + dt.timedelta(days=9)
     services.pause(enrollment, starts_on=today + dt.timedelta(days=3), days=5, by=enrollment.user)
-    with pytest.raises(services.ScheduleRefused, match="This overlaps the pause"):
+    with pytest.raises(services.ScheduleRefused, match="This overlaps your pause from"):
         services.pause(_fresh(enrollment), starts_on=today, days=4, by=enrollment.user)
     assert Pause.objects.count() == 1
 
@@ -176,10 +190,10 @@ def test_the_client_pauses_and_resumes_from_the_site(client, client_on_day_ten):
     assert "A pause starts today or later" in refused.content.decode()
     client.post(reverse("programs:schedule"), {"starts_on": today, "days": 7, "reason": "Holiday"})
     dashboard = client.get(reverse("programs:dashboard")).content.decode()
-    assert "Your program is paused until" in dashboard
+    assert "Your program is paused through" in dashboard
 
     client.post(reverse("programs:schedule"), {"resume": "1"})
-    assert "paused until" not in client.get(reverse("programs:dashboard")).content.decode()
+    assert "paused through" not in client.get(reverse("programs:dashboard")).content.decode()
     assert Pause.objects.get().reason == "Holiday"
 
 
@@ -210,3 +224,32 @@ def test_the_instructor_pauses_anyone_in_the_admin_and_overlaps_are_refused(
     assert saved.status_code == 302
     made = Pause.objects.get()
     assert (made.days, made.created_by, made.reason) == (45, instructor, "Surgery")
+
+
+def test_a_pause_called_off_the_same_day_is_not_counted(client_on_day_ten):
+    enrollment, user = client_on_day_ten, client_on_day_ten.user
+    today = enrollment.starts_on + dt.timedelta(days=9)
+    services.pause(enrollment, starts_on=today, days=3, by=user)
+    services.resume(_fresh(enrollment), by=user)
+    assert services.client_pauses_left(_fresh(enrollment)) == 2
+
+
+def test_a_planned_pause_shows_and_can_be_called_off(client, client_on_day_ten):
+    user = client_on_day_ten.user
+    later = client_on_day_ten.starts_on + dt.timedelta(days=20)
+    client.force_login(user)
+    client.post(reverse("programs:schedule"), {"starts_on": later, "days": 5})
+    dashboard = client.get(reverse("programs:dashboard")).content.decode()
+    assert "Pause planned" in dashboard
+    client.post(reverse("programs:schedule"), {"resume": "1"})
+    assert _fresh(client_on_day_ten).planned_pause(later - dt.timedelta(days=1)) is None
+    assert "Pause planned" not in client.get(reverse("programs:dashboard")).content.decode()
+
+
+def test_switching_zones_back_and_forth_never_opens_a_week_early(client, client_on_day_ten):
+    shown = client_on_day_ten.week_opens_at(3)
+    client.force_login(client_on_day_ten.user)
+    for _ in range(6):
+        for zone in ("Pacific/Tongatapu", "Pacific/Kiritimati"):
+            client.post(reverse("accounts:settings"), {"first_name": "Kai", "time_zone": zone})
+    assert _fresh(client_on_day_ten).week_opens_at(3) >= shown
