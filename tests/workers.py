@@ -1,10 +1,12 @@
 """A real `celery worker` process for integration tests, on the real Redis and the test database."""
 
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -89,3 +91,32 @@ def run_at_once(function, times: int) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def kill_with_children(process):
+    """SIGKILL a worker and its pool processes at once, as a crashed machine would."""
+    children = [
+        int(stat.parent.name)
+        for stat in Path("/proc").glob("[0-9]*/stat")
+        if _parent_pid(stat) == process.pid
+    ]
+    for pid in [process.pid, *children]:
+        os.kill(pid, signal.SIGKILL)
+    process.wait()
+
+
+def _parent_pid(stat: Path) -> int | None:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def wait_until_all_sent(timeout=30):
+    """Wait until the outbox has sent every email it holds."""
+    from outbox.models import Email
+
+    deadline = time.monotonic() + timeout
+    while Email.objects.exclude(state=Email.State.SENT).exists():
+        assert time.monotonic() < deadline, list(Email.objects.values("pk", "state"))
+        time.sleep(0.1)

@@ -1,13 +1,18 @@
 """The practice journal in a real browser: the check-in on the Done step, the progress page."""
 
+import datetime as dt
+import re
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from journal.models import Practice
 from tests.factories import PASSWORD
 
-from .conftest import PHONE, axe_violations, sign_in
+from .conftest import LAPTOP, PHONE, axe_violations, sign_in
 
 
 @pytest.mark.browser_context_args(**PHONE)
@@ -78,3 +83,35 @@ def test_a_client_pauses_for_a_holiday_and_resumes_early_on_a_phone(page, site, 
     page.get_by_role("button", name="Resume now").click()
     expect(page.get_by_text("Welcome back")).to_be_visible()
     assert alice.enrollments.get().pauses.get().ended_on is not None
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_client_repeats_a_week_from_its_last_day_on_a_phone(page, site, alice):
+    enrollment = alice.enrollments.get()
+    planned = enrollment.week_opens_at(3)
+    with time_machine.travel(planned - dt.timedelta(hours=10)):
+        sign_in(page, site, alice.email, PASSWORD)
+        expect(page.get_by_text("Last day of the week")).to_be_visible()
+        page.get_by_role("link", name="Repeat this week").click()
+        page.get_by_role("button", name="Stay on this week one more week").click()
+        expect(page.get_by_text("You stay on this week for one more week")).to_be_visible()
+    assert alice.enrollments.get().week_opens_at(3) == planned + dt.timedelta(days=7)
+
+
+@pytest.mark.browser_context_args(**LAPTOP)
+def test_the_instructor_pauses_a_client_for_six_weeks_in_the_admin(page, site, instructor, alice):
+    enrollment = alice.enrollments.get()
+    planned = enrollment.week_opens_at(3)
+    sign_in(page, site, instructor.email, PASSWORD)
+    page.goto(site + reverse("admin:programs_enrollment_change", args=[enrollment.pk]))
+    page.get_by_text(re.compile("Add another pause", re.I)).click()
+    row = page.locator("#pauses-group tr.form-row").first
+    row.locator("input[name$='-starts_on']").fill(str(timezone.localdate(timezone=alice.zone)))
+    row.locator("input[name$='-days']").fill("42")
+    row.locator("input[name$='-reason']").fill("Hip surgery")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    pause = enrollment.pauses.get()
+    assert (pause.days, pause.created_by, pause.reason) == (42, instructor, "Hip surgery")
+    assert alice.enrollments.get().week_opens_at(3) == planned + dt.timedelta(days=42)

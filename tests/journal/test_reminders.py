@@ -8,14 +8,17 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from journal import reminders
 from journal.models import Practice
+from outbox import services as outbox
+from outbox.delivery import STALE_AFTER
 from outbox.models import Email
 from programs import services
 from programs.models import Completion
 from tests.factories import UserFactory, enroll_days_ago
-from tests.workers import run_at_once
+from tests.workers import kill_with_children, run_at_once, wait_until_all_sent
 
 NEW_YORK = ZoneInfo("America/New_York")
 MONDAY = dt.date(2026, 11, 30)
@@ -137,4 +140,32 @@ def test_reminders_go_once_with_two_workers_and_two_sweeps_at_once(
     smtp_server.wait_for(8)
     time.sleep(1.5)  # room for a duplicate to arrive
 
+    assert sorted(rcpt[0] for rcpt, _ in smtp_server.messages) == sorted(u.email for u in users)
+
+
+def test_a_worker_killed_mid_send_then_restarted_sends_each_reminder_once(
+    program, start_celery_worker, smtp_server
+):
+    users = [UserFactory(time_zone="America/New_York") for _ in range(6)]
+    for user in users:
+        enrollment = enroll_days_ago(user, program, 3)
+        enrollment.practice_days, enrollment.practice_time = 0b1111111, dt.time(0, 0)
+        enrollment.save()
+    smtp_server.delay = 0.4
+    worker = start_celery_worker(EMAIL_URL=smtp_server.url)
+
+    reminders.sweep()
+    smtp_server.wait_for_arrival(3)
+    kill_with_children(worker)
+    delivered_before = len(smtp_server.messages)
+
+    with time_machine.travel(timezone.now() + STALE_AFTER + dt.timedelta(minutes=1)):
+        outbox.sweep()
+    smtp_server.delay = 0
+    start_celery_worker(EMAIL_URL=smtp_server.url)
+    smtp_server.wait_for(6)
+    wait_until_all_sent()
+    time.sleep(1)  # room for a duplicate to arrive
+
+    assert delivered_before == 2
     assert sorted(rcpt[0] for rcpt, _ in smtp_server.messages) == sorted(u.email for u in users)

@@ -2,10 +2,7 @@
 server on 127.0.0.1. The sweep runs in the test process, as beat would run it."""
 
 import datetime as dt
-import os
-import signal
 import time
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -13,11 +10,10 @@ from django.utils import timezone
 
 from outbox import services as outbox
 from outbox.delivery import STALE_AFTER
-from outbox.models import Email
 from programs import notices
 from programs.models import Notice
 from tests.factories import UserFactory, enroll_days_ago
-from tests.workers import run_at_once
+from tests.workers import kill_with_children, run_at_once, wait_until_all_sent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,34 +33,8 @@ def due_clients(program, told_through):
     return make
 
 
-def _wait_until_all_sent(timeout=30):
-    deadline = time.monotonic() + timeout
-    while Email.objects.exclude(state=Email.State.SENT).exists():
-        assert time.monotonic() < deadline, list(Email.objects.values("pk", "state"))
-        time.sleep(0.1)
-
-
 def _recipients(smtp_server) -> list[str]:
     return sorted(address for rcpt_tos, _ in smtp_server.messages for address in rcpt_tos)
-
-
-def _kill_with_children(process):
-    """SIGKILL a worker and its pool processes at once, as a crashed machine would."""
-    children = [
-        int(stat.parent.name)
-        for stat in Path("/proc").glob("[0-9]*/stat")
-        if _parent_pid(stat) == process.pid
-    ]
-    for pid in [process.pid, *children]:
-        os.kill(pid, signal.SIGKILL)
-    process.wait()
-
-
-def _parent_pid(stat: Path) -> int | None:
-    try:
-        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 def test_a_real_worker_delivers_the_week_email_with_both_parts_and_unsubscribe_headers(
@@ -76,7 +46,7 @@ def test_a_real_worker_delivers_the_week_email_with_both_parts_and_unsubscribe_h
 
     notices.sweep()
     (message,) = smtp_server.wait_for(1)
-    _wait_until_all_sent()
+    wait_until_all_sent()
 
     assert smtp_server.messages[0][0] == ["alice@example.com"]
     assert message["To"] == "alice@example.com"
@@ -99,7 +69,7 @@ def test_the_sweep_run_twice_and_two_sweeps_at_once_send_each_email_once(
     run_at_once(lambda: notices.sweep(batch_size=3), 2)
     notices.sweep()
     smtp_server.wait_for(20)
-    _wait_until_all_sent()
+    wait_until_all_sent()
     time.sleep(1)  # room for a duplicate to arrive
 
     assert _recipients(smtp_server) == sorted(expected)
@@ -116,7 +86,7 @@ def test_a_worker_killed_mid_batch_then_restarted_delivers_every_email_exactly_o
     notices.sweep()
     # Kill while the fourth email is with the SMTP server, unanswered: the third is marked sent.
     smtp_server.wait_for_arrival(4)
-    _kill_with_children(worker)
+    kill_with_children(worker)
     assert len(smtp_server.messages) == 3
 
     # The killed worker's messages stay unacked in Redis for the visibility timeout, and the
@@ -127,7 +97,7 @@ def test_a_worker_killed_mid_batch_then_restarted_delivers_every_email_exactly_o
     smtp_server.delay = 0
     start_celery_worker(EMAIL_URL=smtp_server.url)
     smtp_server.wait_for(8)
-    _wait_until_all_sent()
+    wait_until_all_sent()
     time.sleep(1)  # room for a duplicate to arrive
 
     assert _recipients(smtp_server) == sorted(expected)
@@ -148,7 +118,7 @@ def test_an_smtp_server_refusing_mail_then_coming_back_gets_the_email_after_retr
         # Beat's outbox sweep, once the retry's wait is over.
         outbox.sweep(email.due_at)
     (message,) = smtp_server.wait_for(1)
-    _wait_until_all_sent()
+    wait_until_all_sent()
 
     assert message["Subject"] == "Week 2 is open: Week 2 title"
     email.refresh_from_db()
