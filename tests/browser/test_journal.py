@@ -77,7 +77,7 @@ def test_a_client_pauses_for_a_holiday_and_resumes_early_on_a_phone(page, site, 
     page.get_by_label("Why (optional)").select_option(label="A holiday")
     page.get_by_role("button", name="Pause my program").click()
 
-    expect(page.get_by_text("Your program is paused until")).to_be_visible()
+    expect(page.get_by_text("Your program is paused through")).to_be_visible()
     assert axe_violations(page) == []
     assert alice.enrollments.get().pauses.get().days == 10
     page.get_by_role("button", name="Resume now").click()
