@@ -49,6 +49,7 @@ def test_the_success_page_fulfils_the_order_when_the_webhook_has_not_arrived(
     assert response.status_code == 200
     assert "You’re in!" in response.text
     assert 'href="/program/week/1/"' in response.text
+    assert 'href="/program/pause/#plan-heading">pick your days and a time' in response.text
     assert Enrollment.objects.with_access().filter(user__email="dave@example.com").count() == 1
     assert Order.objects.get().status == Order.Status.PAID
 
