@@ -9,7 +9,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "img-src 'self' data:",
         "media-src 'self' https:",
-        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com",
+        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com"
+        " https://iframe.mediadelivery.net",
         "object-src 'none'",
         "base-uri 'self'",
         "frame-ancestors 'none'",

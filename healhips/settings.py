@@ -292,6 +292,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# VIDEO: Bunny Stream's token authentication key (the library's "Token authentication key").
+# Set, every Bunny embed carries a token that expires after BUNNY_STREAM_TOKEN_SECONDS: make it
+# longer than the longest class, so a class started near the end of it still plays to the end.
+BUNNY_STREAM_TOKEN_KEY = env.str("BUNNY_STREAM_TOKEN_KEY", default="")
+BUNNY_STREAM_TOKEN_SECONDS = env.int("BUNNY_STREAM_TOKEN_SECONDS", default=3 * 60 * 60)
+
 # OUTBOX (every email the site sends; see outbox/services.py)
 # A failed send is retried after 1, 2, 4 ... minutes, then every 2 hours, so a mail outage of days
 # loses nothing; an email is given up (visibly, in the admin) after this many tries or once its

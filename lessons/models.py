@@ -1,4 +1,6 @@
+import hashlib
 import re
+import time
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -180,6 +182,11 @@ VIMEO = re.compile(
 VIMEO_PLAYER = re.compile(
     r"^https://player\.vimeo\.com/video/(?P<id>\d{4,12})(?:\?(?:[^#]*&)?h=(?P<hash>[0-9a-f]{6,20}))?"
 )
+# Bunny Stream: a video's player page or embed link (library number and video GUID).
+BUNNY = re.compile(
+    r"^https://(?:iframe\.mediadelivery\.net/(?:embed|play)|video\.bunnycdn\.com/play)/"
+    r"(?P<library>\d{1,10})/(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+)
 VIDEO_FILE_SUFFIXES = (".mp4", ".webm", ".m4v", ".ogv", ".mov")
 # Links to a page that shows a video, which a page of ours cannot play: say what to paste instead.
 SHARING_PAGES = [
@@ -200,9 +207,25 @@ def video_embed(url: str) -> dict | None:
         if match["hash"]:
             embed += f"?h={match['hash']}"
         return {"kind": "vimeo", "embed_url": embed, "provider": "Vimeo"}
+    if match := BUNNY.match(url):
+        return {"kind": "bunny", "embed_url": bunny_embed_url(match), "provider": "Bunny Stream"}
     if _is_video_file(url):
         return {"kind": "file", "url": url}
     return None
+
+
+def bunny_embed_url(match, now: float | None = None) -> str:
+    """The player address for a Bunny Stream video. With token authentication on (the library's
+    key in BUNNY_STREAM_TOKEN_KEY) it carries a token that expires: SHA-256 of key, video id and
+    expiry, so a link copied out of the page stops playing. Built only for a viewer who may open
+    the class: pages make it after the access decision."""
+    embed = f"https://iframe.mediadelivery.net/embed/{match['library']}/{match['id']}"
+    key = settings.BUNNY_STREAM_TOKEN_KEY
+    if not key:
+        return embed
+    expires = int(now if now is not None else time.time()) + settings.BUNNY_STREAM_TOKEN_SECONDS
+    token = hashlib.sha256(f"{key}{match['id']}{expires}".encode()).hexdigest()
+    return f"{embed}?token={token}&expires={expires}"
 
 
 def validate_video_url(url: str):
@@ -217,7 +240,7 @@ def validate_video_url(url: str):
             )
     if video_embed(url) is None:
         raise ValidationError(
-            "Use a YouTube or Vimeo link, or a link to a video file ending in "
+            "Use a YouTube, Vimeo or Bunny Stream link, or a link to a video file ending in "
             + ", ".join(VIDEO_FILE_SUFFIXES)
             + " on your video host (https://…).",
             code="unsupported_video",
@@ -291,8 +314,8 @@ class Lesson(models.Model):
         blank=True,
         validators=[validate_video_url],
         help_text=(
-            "Paste the link from YouTube or Vimeo (an unlisted Vimeo link keeps working), or an "
-            "https:// link to an .mp4 or .webm file."
+            "Paste the link from YouTube, Vimeo (an unlisted link keeps working) or Bunny Stream "
+            "(its links expire for copies), or an https:// link to an .mp4 or .webm file."
         ),
     )
     captions = models.FileField(

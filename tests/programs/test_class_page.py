@@ -1,6 +1,9 @@
+import datetime as dt
+import hashlib
 import io
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -51,7 +54,7 @@ def test_only_video_links_the_page_can_play_are_accepted():
         validate_video_url(good)
     bad_links = ["javascript:alert(1)", "//evil.example/x.mp4", "http://plain.example/a.mp4"]
     for bad in [*bad_links, "/media/week-1.mp4"]:
-        with pytest.raises(ValidationError, match="YouTube or Vimeo"):
+        with pytest.raises(ValidationError, match="YouTube, Vimeo or Bunny Stream"):
             validate_video_url(bad)
 
 
@@ -71,6 +74,48 @@ def test_only_video_links_the_page_can_play_are_accepted():
 def test_each_youtube_and_vimeo_link_form_plays_and_unlisted_vimeo_keeps_its_hash(link, embed):
     validate_video_url(link)
     assert video_embed(link)["embed_url"] == embed
+
+
+BUNNY_VIDEO = "8f2c1a3e-5b7d-4c9e-a1f0-2d3b4c5e6f70"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        f"https://iframe.mediadelivery.net/play/12345/{BUNNY_VIDEO}",
+        f"https://iframe.mediadelivery.net/embed/12345/{BUNNY_VIDEO}?autoplay=false",
+        f"https://video.bunnycdn.com/play/12345/{BUNNY_VIDEO}",
+    ],
+)
+def test_a_bunny_stream_link_plays_with_a_token_that_expires(link, settings):
+    settings.BUNNY_STREAM_TOKEN_KEY = "library-secret"
+    settings.BUNNY_STREAM_TOKEN_SECONDS = 3 * 60 * 60
+    validate_video_url(link)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC), tick=False):
+        embed = video_embed(link)["embed_url"]
+    expires = int(dt.datetime(2026, 12, 1, 15, tzinfo=dt.UTC).timestamp())
+    token = hashlib.sha256(f"library-secret{BUNNY_VIDEO}{expires}".encode()).hexdigest()
+    assert embed == (
+        f"https://iframe.mediadelivery.net/embed/12345/{BUNNY_VIDEO}?token={token}&expires={expires}"
+    )
+
+
+def test_a_bunny_embed_is_built_only_for_a_client_who_may_open_the_class(
+    client, alice, bob, program, settings
+):
+    settings.BUNNY_STREAM_TOKEN_KEY = "library-secret"
+    lesson = program.lessons.filter(week__number=2).first()
+    lesson.video_url = f"https://iframe.mediadelivery.net/play/12345/{BUNNY_VIDEO}"
+    lesson.save()
+    client.force_login(alice)
+    page = client.get(lesson.get_absolute_url()).content.decode()
+    assert 'data-embed="https://iframe.mediadelivery.net/embed/12345/' in page
+    assert "token=" in page
+    assert lesson.video_url not in page  # no permanent link to copy
+    client.force_login(bob)  # week 2 is not open for Bob
+    locked = client.get(lesson.get_absolute_url())
+    assert locked.status_code == 403
+    assert "mediadelivery" not in locked.content.decode()
 
 
 @pytest.mark.parametrize(
