@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts.views import confirm_login_code
 
-from .views import healthz
+from .views import health, healthz
 
 admin.site.site_header = "Heal Your Hips: instructor admin"
 admin.site.site_title = "Heal Your Hips admin"
@@ -27,4 +27,5 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("health/", health, name="health"),
 ]

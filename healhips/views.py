@@ -1,12 +1,56 @@
-from django.http import HttpResponse
+import logging
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from .celery import app as celery_app
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
 def healthz(request):
-    """For the load balancer and uptime checks: the app answers, touching nothing else."""
+    """For the load balancer: the app answers, touching nothing else (a node whose database or
+    Redis is down must stay in rotation to show its friendly pages)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def health(request):
+    """For monitoring: the database, the cache and the task broker each answer, or 503 says
+    which does not."""
+    checks = {"database": _database, "cache": _cache, "broker": _broker}
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception:
+            logger.warning("Health check: the %s does not answer.", name, exc_info=True)
+            results[name] = "down"
+    healthy = all(result == "ok" for result in results.values())
+    return JsonResponse(results, status=200 if healthy else 503)
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache():
+    cache.set("health-check", "ok", 10)
+    if cache.get("health-check") != "ok":
+        raise RuntimeError("The cache did not keep a value.")
+
+
+def _broker():
+    if celery_app.conf.task_always_eager:
+        return
+    with celery_app.connection_for_write() as broker:
+        broker.ensure_connection(max_retries=1, timeout=2)
 
 
 def csrf_failure(request, reason=""):
