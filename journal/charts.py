@@ -1,6 +1,7 @@
 """The "My progress" charts as plain SVG geometry, computed here and drawn by the template:
 no chart library, nothing fetched, readable without colour and printable."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 320, 180
@@ -48,16 +49,17 @@ def pain_chart(journal) -> Chart:
     pain at weeks 0, 4 and 8 (squares)."""
     weeks = len(journal.weeks)
     grid, ticks = _axes(weeks, PAIN_MAX, 2, centred=True)
-    interval = journal.enrollment.program.unlock_interval_days
+    enrollment = journal.enrollment
+    interval = dt.timedelta(days=enrollment.program.unlock_interval_days)
     dots = []
     for practice in journal.practices:
         if practice.pain is None:
             continue
-        local = practice.practised_at.astimezone(journal.enrollment.zone).date()
-        position = min((local - journal.enrollment.starts_on).days / interval, weeks - 0.05)
-        dots.append(
-            Point(_x(max(position, 0), weeks), _y(practice.pain, PAIN_MAX), str(practice.pain))
-        )
+        # Placed in its program week (the unlock rule's, pauses included), then by time in it.
+        week = journal.week_of(practice.practised_at)
+        into = (practice.practised_at - enrollment.week_opens_at(week)) / interval
+        position = week - 1 + min(max(into, 0), 0.95)
+        dots.append(Point(_x(position, weeks), _y(practice.pain, PAIN_MAX), str(practice.pain)))
     line = " ".join(
         f"{_x(row.number - 0.5, weeks):.1f},{_y(row.mean_pain, PAIN_MAX):.1f}"
         for row in journal.weeks

@@ -5,6 +5,7 @@ Built from the same `Journal` as the client's own page, in a fixed number of que
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -51,8 +52,9 @@ class ClientRow:
     def last_practice(self) -> dt.datetime | None:
         return self.journal.last_practice
 
-    @property
+    @cached_property
     def flags(self) -> list[str]:
+        """Read by the filter, the sort and the page: worked out once."""
         return self.journal.flags(self.now)
 
 

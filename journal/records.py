@@ -51,10 +51,8 @@ class Journal:
 
     # Program weeks -----------------------------------------------------------------------
     def week_of(self, moment: dt.datetime) -> int:
-        local = moment.astimezone(self.enrollment.zone).date()
-        days = (local - self.enrollment.starts_on).days
-        week = days // self.enrollment.program.unlock_interval_days + 1
-        return min(max(week, 1), self.week_count)
+        """The program week a moment falls in, by the one unlock rule (pauses included)."""
+        return min(max(self.enrollment.scheduled_week(moment), 1), self.week_count)
 
     @cached_property
     def weeks(self) -> list[WeekRow]:

@@ -127,6 +127,5 @@ def build_reminder_email(email):
 
 def _next_class(enrollment) -> Lesson | None:
     """The dashboard's own "Continue": the first open class not done, in program order."""
-    program = Program.current(for_members=True)
-    row = build_outline(Viewer(enrollment.user, program, enrollment)).continue_with
+    row = build_outline(Viewer(enrollment.user, enrollment.program, enrollment)).continue_with
     return row.lesson if row else None

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from programs.access import locked_response, member_required
+from programs.access import locked_response, member_required, open_class_required
 from programs.models import Completion, Enrollment
 from programs.progress import continue_after
 
@@ -25,18 +25,13 @@ SAFETY_KEY = "safety"
 SAFETY_DEFAULT = "Your pain is higher than usual: ease off, and ask before you go on."
 
 
-@member_required
+@open_class_required
 @require_POST
-def log_practice(request, viewer, slug):
+def log_practice(request, viewer, lesson):
     """The Done step with its check-in: logs a practice (the check-in is optional) and marks
     the class done, then goes on as "Done" does."""
-    if _journal_owner(viewer) is None:
+    if viewer.own_enrollment is None:
         raise Http404("Staff have no journal.")
-    lesson = get_object_or_404(
-        viewer.lessons().select_related("week", "program"), slug=slug, program=viewer.program
-    )
-    if not viewer.can_open(lesson):
-        return locked_response(request, viewer, lesson.week.number, lesson.title)
     form = CheckInForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That check-in could not be saved: " + _first_error(form))
@@ -56,14 +51,9 @@ def _first_error(form) -> str:
     return next(str(error) for errors in form.errors.values() for error in errors)
 
 
-def _journal_owner(viewer):
-    """The client's enrollment; staff (previewing or not) have no journal of their own."""
-    enrollment = viewer.enrollment
-    return None if enrollment is None or enrollment.pk is None else enrollment
-
-
 def _journal(viewer) -> Journal | None:
-    enrollment = _journal_owner(viewer)
+    """The client's journal; staff (previewing or not) have none of their own."""
+    enrollment = viewer.own_enrollment
     return enrollment and Journal.for_enrollment(enrollment, viewer.program.week_count)
 
 
@@ -138,7 +128,7 @@ def clients_page(request):
     return render(
         request,
         "journal/clients.html",
-        {"rows": rows, "sort": sort, "flag": flag, "flag_filters": clients.FLAG_FILTERS},
+        {"rows": rows, "sort": sort, "flag": flag},
     )
 
 

@@ -10,7 +10,6 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import logging
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib.metadata import version
@@ -22,8 +21,6 @@ from django.core.cache import cache as django_cache
 from lib.images import resized_copy
 
 from .models import Exercise, Lesson, Week
-
-logger = logging.getLogger(__name__)
 
 # Printed 62 mm wide: 560 px is about 230 dpi there, sharp on paper and about 12 kB as a JPEG.
 PRINT_IMAGE_WIDTH = 560
@@ -180,21 +177,14 @@ class ReminderSheet:
 
     def pdf(self) -> bytes:
         """The rendered PDF, from the cache when this person printed it today already. A cache
-        that is down only costs a render."""
+        that is down only costs a render (lib/cache.py)."""
         from .pdf import render_pdf  # WeasyPrint is slow to import: only renderers pay for it
 
         key = f"reminder-pdf:{self.content_hash}"
-        try:
-            pdf = django_cache.get(key)
-        except Exception:
-            logger.warning("The cache is unreachable: rendering the reminder without it.")
-            pdf = None
+        pdf = django_cache.get(key)
         if pdf is None:
             pdf = render_pdf(self.template, self.context())
-            try:
-                django_cache.set(key, pdf, REMINDER_CACHE_SECONDS)
-            except Exception:
-                logger.warning("The cache is unreachable: the reminder was not kept.")
+            django_cache.set(key, pdf, REMINDER_CACHE_SECONDS)
         return pdf
 
 

@@ -10,7 +10,7 @@ from functools import cached_property, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from lessons.models import MAX_WEEKS, Lesson, Program
@@ -41,6 +41,12 @@ class Viewer:
     @property
     def sees_everything(self) -> bool:
         return self.enrollment is None
+
+    @property
+    def own_enrollment(self) -> Enrollment | None:
+        """The client's own enrollment: None for staff, previewing or not (a preview is an
+        enrollment that is never saved). Plans, pauses and the journal belong to it."""
+        return self.enrollment if self.enrollment is not None and self.enrollment.pk else None
 
     @property
     def sees_drafts(self) -> bool:
@@ -127,6 +133,28 @@ def _no_access_message(user, program) -> str:
     if ended and ended.status == Enrollment.Status.REVOKED:
         return "Your access to the program has ended. You are welcome to enroll again."
     return "Enroll in the program to open its classes."
+
+
+def open_class_required(view=None, *, no_access_template=None):
+    """`member_required`, then the class named by the URL's `slug`: 404 if the viewer may not
+    see it, the friendly locked page if it has not opened for them yet. The view is called as
+    `view(request, viewer, lesson, ...)`."""
+
+    def decorator(view):
+        @wraps(view)
+        def with_lesson(request, viewer, slug, *args, **kwargs):
+            lesson = get_object_or_404(
+                viewer.lessons().select_related("week", "program"),
+                slug=slug,
+                program=viewer.program,
+            )
+            if not viewer.can_open(lesson):
+                return locked_response(request, viewer, lesson.week.number, lesson.title)
+            return view(request, viewer, lesson, *args, **kwargs)
+
+        return member_required(with_lesson, no_access_template=no_access_template)
+
+    return decorator(view) if view else decorator
 
 
 def locked_response(request, viewer: Viewer, week_number: int, what: str):

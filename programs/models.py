@@ -133,13 +133,16 @@ class Enrollment(models.Model):
         unlock rule: pages, querysets, emails, PDF downloads and the calendar all ask it. The
         instructor's "unlock everything" wins over any pause.
         """
-        if self.unlocked_all:
-            return MAX_WEEKS
+        return MAX_WEEKS if self.unlocked_all else self.scheduled_week(at)
+
+    def scheduled_week(self, at: dt.datetime | None = None) -> int:
+        """The last week the schedule (pauses and repeats included) has opened at `at`, whether
+        or not everything was unlocked: the week a client is in, for their journal."""
         at = at or timezone.now()
-        limit = 0
-        while limit < MAX_WEEKS and self.week_opens_at(limit + 1) <= at:
-            limit += 1
-        return limit
+        week = 0
+        while week < MAX_WEEKS and self.week_opens_at(week + 1) <= at:
+            week += 1
+        return week
 
     @property
     def practice_weekdays(self) -> list[int]:

@@ -13,7 +13,14 @@ from lessons.sheets import ExerciseSheet, ReminderSheet
 from lib.when import sentence
 
 from . import questions, services
-from .access import PREVIEW_SESSION_KEY, Viewer, get_viewer, locked_response, member_required
+from .access import (
+    PREVIEW_SESSION_KEY,
+    Viewer,
+    get_viewer,
+    locked_response,
+    member_required,
+    open_class_required,
+)
 from .calendar import program_calendar
 from .forms import PauseForm, PracticePlanForm, PreviewForm, QuestionForm
 from .models import Completion, Enrollment, new_calendar_token
@@ -40,8 +47,7 @@ def sales(request):
 @member_required
 def dashboard(request, viewer):
     outline = build_outline(viewer)
-    enrollment = viewer.enrollment
-    own = enrollment is not None and enrollment.pk is not None
+    enrollment = viewer.own_enrollment
     return render(
         request,
         "programs/dashboard.html",
@@ -50,11 +56,11 @@ def dashboard(request, viewer):
             "program": viewer.program,
             "outline": outline,
             "preview_form": PreviewForm(),
-            "pause": enrollment.pause_at() if own else None,
-            "planned": enrollment.planned_pause(timezone.localdate(timezone=enrollment.zone))
-            if own
-            else None,
-            "can_repeat": own and services.can_repeat_week(enrollment, viewer.program.week_count),
+            "pause": enrollment and enrollment.pause_at(),
+            "planned": enrollment
+            and enrollment.planned_pause(timezone.localdate(timezone=enrollment.zone)),
+            "can_repeat": enrollment
+            and services.can_repeat_week(enrollment, viewer.program.week_count),
         },
     )
 
@@ -77,19 +83,8 @@ def week_detail(request, viewer, number):
     return render(request, "programs/week.html", context)
 
 
-def _get_lesson_for_viewer(viewer, slug):
-    """The class (404 if there is none) and whether the viewer may open it now."""
-    lesson = get_object_or_404(
-        viewer.lessons().select_related("week", "program"), slug=slug, program=viewer.program
-    )
-    return lesson, viewer.can_open(lesson)
-
-
-@member_required
-def lesson_detail(request, viewer, slug):
-    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
-    if not can_open:
-        return locked_response(request, viewer, lesson.week.number, lesson.title)
+@open_class_required
+def lesson_detail(request, viewer, lesson):
     return _lesson_page(request, viewer, lesson, QuestionForm())
 
 
@@ -113,13 +108,10 @@ def _lesson_page(request, viewer, lesson, question_form, status=200):
     return render(request, "programs/lesson.html", context, status=status)
 
 
-@member_required
+@open_class_required
 @require_POST
-def ask_question(request, viewer, slug):
+def ask_question(request, viewer, lesson):
     """A question about the class, to the instructor; the page answers with what happened."""
-    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
-    if not can_open:
-        return locked_response(request, viewer, lesson.week.number, lesson.title)
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
@@ -141,13 +133,10 @@ def ask_question(request, viewer, slug):
     return _lesson_page(request, viewer, lesson, form, status=400)
 
 
-@member_required
+@open_class_required
 @require_POST
-def toggle_done(request, viewer, slug):
+def toggle_done(request, viewer, lesson):
     """Mark a class done (and, with "Done, next class", move on) or not done."""
-    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
-    if not can_open:
-        return locked_response(request, viewer, lesson.week.number, lesson.title)
     if request.POST.get("done") != "1":
         Completion.objects.filter(user=request.user, lesson=lesson).delete()
         messages.info(request, f"“{lesson.title}” is no longer marked done.")
@@ -157,21 +146,15 @@ def toggle_done(request, viewer, slug):
 
 
 @require_safe
-@member_required(no_access_template=NO_ACCESS_TEMPLATE)
-def lesson_pdf(request, viewer, slug):
-    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
-    if not can_open:
-        return locked_response(request, viewer, lesson.week.number, lesson.title)
+@open_class_required(no_access_template=NO_ACCESS_TEMPLATE)
+def lesson_pdf(request, viewer, lesson):
     return _pdf_download(ExerciseSheet.for_lesson(lesson))
 
 
 @require_safe
-@member_required(no_access_template=NO_ACCESS_TEMPLATE)
-def lesson_reminder_pdf(request, viewer, slug):
+@open_class_required(no_access_template=NO_ACCESS_TEMPLATE)
+def lesson_reminder_pdf(request, viewer, lesson):
     """The one-page reminder with the client's name and today's date, on their paper size."""
-    lesson, can_open = _get_lesson_for_viewer(viewer, slug)
-    if not can_open:
-        return locked_response(request, viewer, lesson.week.number, lesson.title)
     user = request.user
     sheet = ReminderSheet.for_lesson(
         lesson,
@@ -248,8 +231,8 @@ def preview(request):
 @member_required
 def schedule(request, viewer):
     """Pause the program or repeat this week; what the unlock rule then says is on the page."""
-    enrollment = viewer.enrollment
-    if enrollment is None or enrollment.pk is None:
+    enrollment = viewer.own_enrollment
+    if enrollment is None:
         messages.info(request, "Staff pause a client from the client's enrollment in the admin.")
         return redirect("programs:dashboard")
     today = timezone.localdate(timezone=enrollment.zone)
@@ -321,9 +304,8 @@ def calendar_feed(request, token):
     enrollment = get_object_or_404(
         Enrollment.objects.with_access().with_schedule(), calendar_token=token
     )
-    program = Program.current_or_404(for_members=True)
     response = HttpResponse(
-        program_calendar(Viewer(enrollment.user, program, enrollment)),
+        program_calendar(Viewer(enrollment.user, enrollment.program, enrollment)),
         content_type="text/calendar; charset=utf-8",
     )
     response["Cache-Control"] = "private, max-age=900"
@@ -333,7 +315,7 @@ def calendar_feed(request, token):
 @require_safe
 @member_required
 def calendar_download(request, viewer):
-    if viewer.enrollment is None or viewer.enrollment.pk is None:
+    if viewer.own_enrollment is None:
         raise Http404("Staff have no program calendar.")
     response = HttpResponse(program_calendar(viewer), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="heal-your-hips.ics"'

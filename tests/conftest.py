@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 
 from healhips.celery import app as celery_app
@@ -30,6 +33,15 @@ def _test_settings(settings, tmp_path):
     cache.clear()
     # Tasks run in-process unless a test starts a real worker (tests/workers.py).
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def journal_data(request):
+    """The journal's measures and wording, as its data migration writes them: a transactional
+    test (a live server, a real worker) empties every table when it ends, data rows included."""
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    importlib.import_module("journal.migrations.0002_measures_and_wording").add(apps, None)
 
 
 @pytest.fixture

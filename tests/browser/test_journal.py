@@ -14,6 +14,8 @@ from tests.factories import PASSWORD
 
 from .conftest import LAPTOP, PHONE, axe_violations, sign_in
 
+pytestmark = pytest.mark.usefixtures("journal_data")
+
 
 @pytest.mark.browser_context_args(**PHONE)
 def test_a_client_checks_in_on_the_done_step_and_sees_it_on_my_progress(page, site, alice, program):

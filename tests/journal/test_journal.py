@@ -6,12 +6,14 @@ import io
 import json
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from journal.models import Answer, Practice, ProgressCheck
 from journal.outcomes import ActivityChange, PainChange
 from journal.records import Journal
-from programs.models import Completion
+from programs import services
+from programs.models import Completion, Enrollment
 
 
 @pytest.fixture
@@ -152,12 +154,18 @@ def test_the_export_holds_everything_the_client_entered_and_deletion_removes_it(
     assert Completion.objects.filter(user=alice).count() == 2  # their progress stays
 
 
-def test_the_week_of_a_practice_follows_the_clients_clock(alice, week_two):
+def test_the_week_of_a_practice_follows_the_unlock_rule_pauses_included(alice, week_two):
     enrollment = alice.enrollments.get()
     journal = Journal(enrollment, [], {}, 8)
     start = dt.datetime.combine(enrollment.starts_on, dt.time(0, 30), tzinfo=alice.zone)
+    week_two_opens = enrollment.week_opens_at(2)
     assert journal.week_of(start) == 1
-    assert journal.week_of(start + dt.timedelta(days=7)) == 2
+    assert journal.week_of(week_two_opens - dt.timedelta(minutes=1)) == 1
+    assert journal.week_of(week_two_opens) == 2
+    with time_machine.travel(start):
+        services.pause(enrollment, starts_on=enrollment.starts_on + dt.timedelta(days=3), days=4)
+    paused = Journal(Enrollment.objects.with_schedule().get(pk=enrollment.pk), [], {}, 8)
+    assert paused.week_of(week_two_opens) == 1
 
 
 def test_the_demo_gives_a_chart_to_see_and_a_flagged_client(db):
