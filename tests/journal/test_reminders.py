@@ -125,14 +125,20 @@ def test_the_client_sets_days_and_time(client, jo):
     assert jo.practice_plan == "Tuesday and Thursday at 6:15 p.m."
 
 
-def test_reminders_go_once_with_two_workers_and_two_sweeps_at_once(
-    program, start_celery_worker, smtp_server
-):
-    users = [UserFactory(time_zone="America/New_York") for _ in range(8)]
+def _practising_every_day_from_midnight(program, count):
+    """Clients whose reminder is due whenever a worker test runs."""
+    users = [UserFactory(time_zone="America/New_York") for _ in range(count)]
     for user in users:
         enrollment = enroll_days_ago(user, program, 3)
         enrollment.practice_days, enrollment.practice_time = 0b1111111, dt.time(0, 0)
         enrollment.save()
+    return users
+
+
+def test_reminders_go_once_with_two_workers_and_two_sweeps_at_once(
+    program, start_celery_worker, smtp_server
+):
+    users = _practising_every_day_from_midnight(program, 8)
     start_celery_worker(EMAIL_URL=smtp_server.url)
     start_celery_worker(EMAIL_URL=smtp_server.url)
     run_at_once(reminders.sweep, 2)
@@ -146,11 +152,7 @@ def test_reminders_go_once_with_two_workers_and_two_sweeps_at_once(
 def test_a_worker_killed_mid_send_then_restarted_sends_each_reminder_once(
     program, start_celery_worker, smtp_server
 ):
-    users = [UserFactory(time_zone="America/New_York") for _ in range(6)]
-    for user in users:
-        enrollment = enroll_days_ago(user, program, 3)
-        enrollment.practice_days, enrollment.practice_time = 0b1111111, dt.time(0, 0)
-        enrollment.save()
+    users = _practising_every_day_from_midnight(program, 6)
     smtp_server.delay = 0.4
     worker = start_celery_worker(EMAIL_URL=smtp_server.url)
 
