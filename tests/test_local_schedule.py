@@ -18,6 +18,9 @@ def test_the_worker_make_run_starts_sends_an_overdue_email_on_beats_schedule(
     alice, told_through, smtp_server, start_celery_worker, tmp_path
 ):
     notice = told_through(alice.enrollments.get(), 2)
+    # Beat's practice-reminder sweep would also write to her today: this test watches the outbox.
+    alice.wants_reminders = False
+    alice.save(update_fields=["wants_reminders"])
     # An unlock email left pending by an outage, its retry now due: only beat's sweep sends it.
     Email.objects.filter(pk=notice.email_id).update(
         state="pending", due_at=timezone.now() - dt.timedelta(minutes=1)
