@@ -172,16 +172,65 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (exercise pictures, captions) are served at MEDIA_URL by a view that checks access.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Files only views may hand out (rendered PDFs): never under MEDIA_ROOT, so no URL reaches them.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# How long a signed link to a file in a bucket works: long enough to start the download.
+SIGNED_URL_SECONDS = env.int("SIGNED_URL_SECONDS", default=60)
+
+
+def bucket_storages(bucket, *, private_bucket=None, endpoint_url=None, **options):
+    """Uploads under media/ in `bucket` and PDFs under private/ in `private_bucket` (the same
+    bucket unless named): both private, handed out by views through signed links."""
+
+    def storage(bucket_name, location, site_url):
+        return {
+            "BACKEND": "lib.storage.SignedS3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket_name,
+                "location": location,
+                "site_url": site_url,
+                "endpoint_url": endpoint_url,
+                # A local or non-AWS endpoint (MinIO, R2, moto) is addressed by path.
+                "addressing_style": "path" if endpoint_url else None,
+                "signature_version": "s3v4",
+                "default_acl": None,
+                "file_overwrite": False,
+                "querystring_expire": SIGNED_URL_SECONDS,
+                **options,
+            },
+        }
+
+    return {
+        "default": storage(bucket, "media", MEDIA_URL),
+        "private": storage(private_bucket or bucket, "private", None),
+    }
+
+
+# One machine: the local disk. Several web nodes: S3_BUCKET (and S3_ENDPOINT_URL for a provider
+# other than AWS), so every node and worker sees the same files.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    _file_storages = bucket_storages(
+        S3_BUCKET,
+        private_bucket=env.str("S3_PRIVATE_BUCKET", default="") or None,
+        endpoint_url=env.str("S3_ENDPOINT_URL", default="") or None,
+        region_name=env.str("S3_REGION", default="") or None,
+        access_key=env.str("S3_ACCESS_KEY_ID", default="") or None,
+        secret_key=env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+    )
+else:
+    _file_storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    **_file_storages,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -69,10 +69,11 @@ class ExerciseForm(forms.ModelForm):
 def forget_kept_photos() -> int:
     """Delete kept photos older than their token (a form abandoned after an error, or saved:
     the saved exercise has its own copy). Returns how many went."""
-    if not default_storage.exists(KEPT_FOLDER):
-        return 0
     cutoff = timezone.now() - timedelta(seconds=KEPT_FOR)
-    _, names = default_storage.listdir(KEPT_FOLDER)
+    try:
+        _, names = default_storage.listdir(KEPT_FOLDER)
+    except FileNotFoundError:  # a disk where no photo was ever kept (a bucket has no folders)
+        return 0
     old = [
         f"{KEPT_FOLDER}/{name}"
         for name in names

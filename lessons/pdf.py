@@ -3,8 +3,9 @@
 The documents are built from what the instructor typed. Her text is escaped or sanitised before
 it reaches a template, and this module is the second wall: WeasyPrint fetches every URL a
 document names (images, stylesheets, @import, SVG references, attachments), so the fetcher below
-refuses everything except `data:` images and files inside the static and media folders. No
-network connection is ever made, so no redirect can be followed either.
+refuses everything except `data:` images (the exercise pictures, read from storage by
+`lessons.sheets`) and the site's static files (fonts, stylesheets). No network connection is
+ever made, so no redirect can be followed either.
 """
 
 import logging
@@ -27,16 +28,16 @@ class URLRefused(ValueError):
 
 
 def _allowed_roots() -> list[Path]:
-    """Folders whose files are public anyway: static files (collected or not) and uploaded
-    media. Never the private storage, which holds the PDFs themselves."""
-    roots = [settings.STATIC_ROOT, settings.MEDIA_ROOT]
+    """Folders whose files are public anyway: static files, collected or not. Never uploads
+    (they may live in a bucket, and are embedded as data) nor the PDFs themselves."""
+    roots = [settings.STATIC_ROOT]
     for finder in finders.get_finders():
         roots += [storage.location for storage in getattr(finder, "storages", {}).values()]
     return [Path(root).resolve() for root in roots if root]
 
 
 class ProjectURLFetcher(URLFetcher):
-    """Serve `data:` images and files under the static and media folders; refuse the rest."""
+    """Serve `data:` images and files under the static folders; refuse the rest."""
 
     def __init__(self):
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
@@ -57,7 +58,7 @@ class ProjectURLFetcher(URLFetcher):
             path.is_relative_to(root) for root in _allowed_roots()
         ):
             logger.warning("Refused to read %s while rendering a PDF.", path)
-            raise URLRefused(f"Only static and media files may be used: {path}")
+            raise URLRefused(f"Only static files may be used: {path}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 

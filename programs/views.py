@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.files.storage import default_storage, storages
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from lessons.models import ExercisePdf, Lesson, Program
 from lessons.sheets import ExerciseSheet, ReminderSheet
+from lib.storage import download_response
 from lib.when import sentence
 
 from . import questions, services
@@ -185,12 +186,15 @@ def _pdf_download(sheet):
     if not sheet.has_exercises:
         raise Http404("There are no exercises to print here.")
     pdf = ExercisePdf.objects.current(sheet)
-    response = FileResponse(
-        pdf.open(), as_attachment=True, filename=sheet.filename, content_type="application/pdf"
+    return download_response(
+        storages["private"],
+        pdf.file_name,
+        filename=sheet.filename,
+        as_attachment=True,
+        content_type="application/pdf",
+        # The file is for enrolled clients only: no shared cache may keep it.
+        cache_control="private, no-cache",
     )
-    # The file is personal to enrolled clients: no shared cache may keep it.
-    response["Cache-Control"] = "private, no-cache"
-    return response
 
 
 @require_safe
@@ -203,11 +207,7 @@ def media_file(request, viewer, path):
     lesson = lessons.owning_file(path)
     if lesson is None or not (request.user.is_staff or viewer.can_open(lesson)):
         raise Http404("No such file.")
-    if not default_storage.exists(path):
-        raise Http404("No such file.")
-    response = FileResponse(default_storage.open(path))
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return download_response(default_storage, path, cache_control="private, max-age=86400")
 
 
 @staff_member_required

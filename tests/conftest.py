@@ -11,7 +11,7 @@ from programs.roles import create_instructor
 
 from .factories import PASSWORD, EmailFactory, UserFactory, build_program, enroll_days_ago
 
-pytest_plugins = ["tests.workers", "tests.smtp"]
+pytest_plugins = ["tests.workers", "tests.smtp", "tests.buckets"]
 
 
 @pytest.fixture(autouse=True)

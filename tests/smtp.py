@@ -28,7 +28,7 @@ class Inbox:
         self.answered_at = []
         self.refuse = 0
         self.delay = 0.0
-        self.port = _free_port()
+        self.port = free_port()
         self.controller = None
 
     def start(self):
@@ -76,7 +76,7 @@ class Inbox:
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

@@ -7,6 +7,7 @@ import threading
 import pytest
 from celery.signals import task_prerun
 from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
@@ -16,7 +17,10 @@ from pypdf import PdfReader
 from lessons.models import Exercise, ExercisePdf, Lesson
 from programs import demo_content
 from programs.management.commands.seed_demo import CLIENT_EMAIL
+from tests.buckets import downloaded
 from tests.factories import ExerciseFactory, LessonFactory
+
+pytestmark = pytest.mark.usefixtures("file_storage")
 
 
 def _pages_text(pdf: bytes) -> list[str]:
@@ -39,7 +43,7 @@ def demo_client(db):
 
 
 def _download_foot_and_ankle(client):
-    response = client.get(reverse("programs:lesson_pdf", args=["foot-and-ankle"]))
+    response = downloaded(client.get(reverse("programs:lesson_pdf", args=["foot-and-ankle"])))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     return response
@@ -51,7 +55,7 @@ def test_the_foot_and_ankle_pdf_lists_every_exercise_in_order_with_its_picture(d
     assert response["Content-Disposition"] == (
         'attachment; filename="foot-and-ankle-exercises.pdf"'
     )
-    pdf = b"".join(response.streaming_content)
+    pdf = response.content
     text = "\n".join(_pages_text(pdf))
     names = [name for name, _, _ in demo_content.FOOT_AND_ANKLE[4]]
     positions = [text.find(f"{number}. {name}") for number, name in enumerate(names, start=1)]
@@ -78,7 +82,7 @@ def test_the_page_size_setting_prints_on_us_letter(client, alice, class_with_exe
 
     response = client.get(reverse("programs:lesson_pdf", args=[class_with_exercises.slug]))
 
-    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    reader = PdfReader(io.BytesIO(downloaded(response).content))
     width, height = reader.pages[0].mediabox[2:]
     assert (round(width), round(height)) == (612, 792)
 
@@ -97,7 +101,7 @@ def test_seed_demo_renders_the_demo_pdfs_so_the_first_download_is_served_from_st
     response = _download_foot_and_ankle(client)
 
     assert _renders(caplog) == 0
-    assert b"".join(response.streaming_content) == stored.open().read()
+    assert response.content == stored.open().read()
     assert ExercisePdf.objects.filter(week__number=1).exists()
 
 
@@ -152,7 +156,7 @@ def test_an_exercise_edited_in_the_admin_is_in_the_next_download_after_one_rende
     client = Client()
     client.force_login(alice)
     response = client.get(reverse("programs:lesson_pdf", args=[lesson.slug]))
-    text = "\n".join(_pages_text(b"".join(response.streaming_content)))
+    text = "\n".join(_pages_text(downloaded(response).content))
     assert "1. Single-leg glute bridge" in text
     assert "3 sets × 8 reps · Each side" in text
     assert "Press through the heel" in text
@@ -178,7 +182,8 @@ def test_concurrent_first_downloads_render_the_pdf_once(program, alice, caplog):
         start.wait()
         try:
             response = client.get(reverse("programs:lesson_pdf", args=[lesson.slug]))
-            results.append((response.status_code, b"".join(response.streaming_content)))
+            download = downloaded(response)
+            results.append((download.status_code, download.content))
         finally:
             connection.close()
 
@@ -212,13 +217,15 @@ def test_only_clients_with_the_class_open_and_staff_may_download_its_pdf(
     class_response = client.get(reverse("programs:lesson_pdf", args=[class_with_exercises.slug]))
     week_response = client.get(reverse("programs:week_pdf", args=[2]))
 
-    assert class_response.status_code == status
-    assert week_response.status_code == status
     if status == 200:
-        assert class_response["Content-Type"] == week_response["Content-Type"] == "application/pdf"
-        assert week_response["Content-Disposition"].endswith('filename="week-2-exercises.pdf"')
+        class_pdf, week_pdf = downloaded(class_response), downloaded(week_response)
+        assert class_pdf.status_code == week_pdf.status_code == 200
+        assert class_pdf["Content-Type"] == week_pdf["Content-Type"] == "application/pdf"
+        assert week_pdf["Content-Disposition"].endswith('filename="week-2-exercises.pdf"')
     else:
+        assert class_response.status_code == week_response.status_code == status
         assert "text/html" in class_response["Content-Type"]
+        assert "Location" not in class_response
 
 
 def test_a_stranger_is_sent_to_sign_in_for_a_pdf(client, class_with_exercises):
@@ -254,9 +261,10 @@ def test_a_bonus_class_pdf_is_open_from_day_one(client, bob, program):
     ExerciseFactory(lesson=bonus, name="Toe spreads")
     client.force_login(bob)
 
-    response = client.get(reverse("programs:lesson_pdf", args=[bonus.slug]))
+    response = downloaded(client.get(reverse("programs:lesson_pdf", args=[bonus.slug])))
 
     assert response.status_code == 200
+    assert "Toe spreads" in "\n".join(_pages_text(response.content))
 
 
 def test_a_class_without_exercises_has_no_pdf_and_no_button(client, alice, program):
@@ -306,14 +314,14 @@ def test_a_stored_pdf_whose_file_was_lost_is_rendered_again(client, alice, class
     client.get(url)
     ExercisePdf.objects.get(lesson=class_with_exercises).delete_file()
 
-    response = client.get(url)
+    response = downloaded(client.get(url))
 
     assert response.status_code == 200
-    assert "1. Glute bridge" in "\n".join(_pages_text(b"".join(response.streaming_content)))
+    assert "1. Glute bridge" in "\n".join(_pages_text(response.content))
 
 
 def test_render_pdfs_renders_every_class_and_week_and_deletes_older_files(
-    class_with_exercises, settings, django_capture_on_commit_callbacks
+    class_with_exercises, django_capture_on_commit_callbacks
 ):
     call_command("render_pdfs", stdout=io.StringIO())
     old = ExercisePdf.objects.get(lesson=class_with_exercises)
@@ -327,8 +335,8 @@ def test_render_pdfs_renders_every_class_and_week_and_deletes_older_files(
     new = ExercisePdf.objects.get(lesson=class_with_exercises)
     assert new.content_hash != old.content_hash
     assert ExercisePdf.objects.filter(week__number=2).count() == 1
-    assert not (settings.PRIVATE_MEDIA_ROOT / old.file_name).exists()
-    assert (settings.PRIVATE_MEDIA_ROOT / new.file_name).exists()
+    assert not storages["private"].exists(old.file_name)
+    assert storages["private"].exists(new.file_name)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -374,7 +382,7 @@ def test_a_week_title_edited_in_the_admin_is_in_the_stored_week_pdf_before_anyon
     client = Client()
     client.force_login(alice)
     download = client.get(reverse("programs:week_pdf", args=[2]))
-    assert b"".join(download.streaming_content) == stored.open().read()
+    assert downloaded(download).content == stored.open().read()
     assert _renders(caplog) == 1
 
 

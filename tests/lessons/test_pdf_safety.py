@@ -101,15 +101,16 @@ def test_the_url_fetcher_refuses_local_files_network_and_redirects_but_the_pdf_r
     assert "Still renders" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
-def test_the_url_fetcher_serves_media_files_and_data_images(settings):
+def test_the_url_fetcher_serves_static_files_and_data_images_not_uploads(settings):
     png = base64.b64decode(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
     )
     (settings.MEDIA_ROOT / "exercises").mkdir(parents=True)
     (settings.MEDIA_ROOT / "exercises" / "dot.png").write_bytes(png)
     html = (
-        f'<img src="file://{settings.MEDIA_ROOT}/exercises/dot.png">'
+        f'<img src="file://{settings.BASE_DIR}/static/img/favicon.png">'
         f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+        f'<img src="file://{settings.MEDIA_ROOT}/exercises/dot.png">'
     )
 
     pdf = HTML(string=html, url_fetcher=ProjectURLFetcher()).write_pdf()

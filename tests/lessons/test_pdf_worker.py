@@ -4,11 +4,13 @@ import logging
 import time
 import uuid
 
+from django.core.files.storage import storages
 from django.db import transaction
 from django.urls import reverse
 
 from lessons.models import Exercise, ExercisePdf, Lesson
 from lessons.tasks import render_exercise_pdfs
+from tests.buckets import downloaded
 from tests.factories import ExerciseFactory
 
 
@@ -22,9 +24,9 @@ def _wait_for(condition, timeout=60):
 
 
 def test_a_worker_renders_the_pdf_of_a_saved_class_and_the_download_serves_it(
-    start_celery_worker, program, alice, client, settings, caplog
+    start_celery_worker, file_storage, program, alice, client, caplog
 ):
-    start_celery_worker()
+    start_celery_worker(**file_storage.environment)
     lesson = Lesson.objects.get(program=program, week__number=1, position=0)
 
     with transaction.atomic():
@@ -33,11 +35,11 @@ def test_a_worker_renders_the_pdf_of_a_saved_class_and_the_download_serves_it(
 
     assert _wait_for(lambda: ExercisePdf.objects.filter(lesson=lesson).exists())
     stored = ExercisePdf.objects.get(lesson=lesson)
-    assert (settings.PRIVATE_MEDIA_ROOT / stored.file_name).exists()
+    assert storages["private"].exists(stored.file_name)
     caplog.set_level(logging.INFO, logger="lessons.pdf")
     client.force_login(alice)
     response = client.get(reverse("programs:lesson_pdf", args=[lesson.slug]))
-    assert b"".join(response.streaming_content) == stored.open().read()
+    assert downloaded(response).content == stored.open().read()
     assert not [record for record in caplog.records if record.name == "lessons.pdf"]
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from lessons.models import validate_video_url, video_embed
+from tests.buckets import downloaded
 from tests.factories import ExerciseFactory
 
 CAPTIONS = b"WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n"
@@ -162,16 +163,25 @@ def _file_urls(lesson, exercise):
     return [lesson.captions.url, exercise.image.url, exercise.thumbnail.url]
 
 
+@pytest.mark.usefixtures("file_storage")
 def test_pictures_and_captions_of_an_open_class_are_served_to_its_client(
     client, alice, pictured_lessons
 ):
+    lesson, exercise = pictured_lessons[1]
     client.force_login(alice)
-    for url in _file_urls(*pictured_lessons[1]):
-        response = client.get(url)
+    for url, stored in zip(
+        _file_urls(lesson, exercise),
+        [lesson.captions, exercise.image, exercise.thumbnail],
+        strict=True,
+    ):
+        assert url.startswith("/media/")
+        response = downloaded(client.get(url))
         assert response.status_code == 200, url
+        assert response.content == stored.open("rb").read()
         assert response["Cache-Control"] == "private, max-age=86400"
 
 
+@pytest.mark.usefixtures("file_storage")
 def test_pictures_and_captions_of_a_locked_class_are_not_served(
     client, alice, dave, pictured_lessons
 ):
@@ -184,10 +194,13 @@ def test_pictures_and_captions_of_a_locked_class_are_not_served(
     assert all(client.get(url).status_code == 404 for url in locked)
 
 
+@pytest.mark.usefixtures("file_storage")
 def test_staff_get_every_picture_and_unknown_media_paths_do_not_exist(
     client, instructor, pictured_lessons
 ):
     client.force_login(instructor)
-    assert all(client.get(url).status_code == 200 for url in _file_urls(*pictured_lessons[3]))
+    assert all(
+        downloaded(client.get(url)).status_code == 200 for url in _file_urls(*pictured_lessons[3])
+    )
     assert client.get("/media/../healhips/settings.py").status_code == 404
     assert client.get("/media/exercises/none.webp").status_code == 404
