@@ -5,6 +5,7 @@ Downloads from a bucket are redirects to signed links: `downloaded()` follows on
 a browser would, so a test reads the same file and headers whichever storage served it.
 """
 
+import datetime as dt
 import subprocess
 import sys
 import time
@@ -12,14 +13,22 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import boto3
 import pytest
+import time_machine
+from botocore.config import Config
 from django.http import FileResponse
 
 from healhips.settings import bucket_storages
 from tests.smtp import free_port
 
+RESPONSE_OVERRIDES = {
+    "response-cache-control": "ResponseCacheControl",
+    "response-content-disposition": "ResponseContentDisposition",
+    "response-content-type": "ResponseContentType",
+}
 CREDENTIALS = {"access_key": "test-key", "secret_key": "test-secret", "region_name": "us-east-1"}
 
 
@@ -32,6 +41,7 @@ class S3Server:
         return boto3.client(
             "s3",
             endpoint_url=self.url,
+            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
             aws_access_key_id=CREDENTIALS["access_key"],
             aws_secret_access_key=CREDENTIALS["secret_key"],
             region_name=CREDENTIALS["region_name"],
@@ -44,6 +54,29 @@ class S3Server:
 
     def storages(self, bucket: str) -> dict:
         return bucket_storages(bucket, endpoint_url=self.url, **CREDENTIALS)
+
+    def signed_link_works(self, link: str, at: dt.datetime) -> bool:
+        """What S3 checks of a signed link, which moto's server does not: that its signature
+        is the one for its own parameters, and that `at` falls within its lifetime."""
+        parts = urlsplit(link)
+        query = dict(parse_qsl(parts.query))
+        signed_at = dt.datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(
+            tzinfo=dt.UTC
+        )
+        lifetime = dt.timedelta(seconds=int(query["X-Amz-Expires"]))
+        bucket, key = unquote(parts.path).lstrip("/").split("/", 1)
+        overrides = {
+            RESPONSE_OVERRIDES[name]: value
+            for name, value in query.items()
+            if name in RESPONSE_OVERRIDES
+        }
+        with time_machine.travel(signed_at, tick=False):
+            expected = self.client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": bucket, "Key": key, **overrides},
+                ExpiresIn=int(lifetime.total_seconds()),
+            )
+        return expected == link and signed_at <= at < signed_at + lifetime
 
     def environment(self, bucket: str) -> dict:
         """The settings environment of a process (a worker, a web node) using the bucket."""
@@ -87,15 +120,20 @@ class FileStorage:
     environment: dict  # for a worker process that must use the same files
 
 
+@pytest.fixture
+def bucket_storage(s3_server, settings):
+    """Uploads and PDFs in a new, empty bucket on the S3 server."""
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {**settings.STORAGES, **s3_server.storages(bucket)}
+    return FileStorage("bucket", s3_server.environment(bucket))
+
+
 @pytest.fixture(params=["disk", "bucket"])
-def file_storage(request, settings):
+def file_storage(request):
     """Run the test with uploads and PDFs on the local disk, then in an S3 bucket."""
     if request.param == "disk":
         return FileStorage("disk", {})
-    server = request.getfixturevalue("s3_server")
-    bucket = server.new_bucket()
-    settings.STORAGES = {**settings.STORAGES, **server.storages(bucket)}
-    return FileStorage("bucket", server.environment(bucket))
+    return request.getfixturevalue("bucket_storage")
 
 
 @dataclass
