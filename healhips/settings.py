@@ -356,6 +356,8 @@ CELERY_BEAT_SCHEDULE = {
 # longer than the longest class, so a class started near the end of it still plays to the end.
 BUNNY_STREAM_TOKEN_KEY = env.str("BUNNY_STREAM_TOKEN_KEY", default="")
 BUNNY_STREAM_TOKEN_SECONDS = env.int("BUNNY_STREAM_TOKEN_SECONDS", default=3 * 60 * 60)
+# The video library a bare Bunny Stream video id (pasted without its link) belongs to.
+BUNNY_STREAM_LIBRARY_ID = env.str("BUNNY_STREAM_LIBRARY_ID", default="")
 
 # OUTBOX (every email the site sends; see outbox/services.py)
 # A failed send is retried after 1, 2, 4 ... minutes, then every 2 hours, so a mail outage of days

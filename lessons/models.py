@@ -1,6 +1,3 @@
-import hashlib
-import re
-import time
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -18,6 +15,8 @@ from lib.images import resized_copy, validate_image_upload
 from lib.money import CURRENCIES, format_money
 from lib.slugs import unique_slug
 from lib.uploads import validate_upload_size
+
+from .video import Video, find_video, validate_video_url
 
 # What a text field's help says of the Markdown it takes, in her words.
 FORMATTING = (
@@ -170,90 +169,6 @@ class Week(models.Model):
         return reverse("programs:week", args=[self.number])
 
 
-YOUTUBE = re.compile(
-    r"^https://(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:[^#]*&)?v=|embed/|shorts/|live/)"
-    r"|youtu\.be/)(?P<id>[\w-]{11})(?![\w-])"
-)
-# An unlisted Vimeo video plays only with its privacy hash: vimeo.com/<id>/<hash>, or the
-# player's ?h=<hash>. It is kept in the embed.
-VIMEO = re.compile(
-    r"^https://(?:www\.)?vimeo\.com/(?:video/)?(?P<id>\d{4,12})(?:/(?P<hash>[0-9a-f]{6,20}))?(?![\w])"
-)
-VIMEO_PLAYER = re.compile(
-    r"^https://player\.vimeo\.com/video/(?P<id>\d{4,12})(?:\?(?:[^#]*&)?h=(?P<hash>[0-9a-f]{6,20}))?"
-)
-# Bunny Stream: a video's player page or embed link (library number and video GUID).
-BUNNY = re.compile(
-    r"^https://(?:iframe\.mediadelivery\.net/(?:embed|play)|video\.bunnycdn\.com/play)/"
-    r"(?P<library>\d{1,10})/(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
-)
-VIDEO_FILE_SUFFIXES = (".mp4", ".webm", ".m4v", ".ogv", ".mov")
-# Links to a page that shows a video, which a page of ours cannot play: say what to paste instead.
-SHARING_PAGES = [
-    (re.compile(r"^https://(?:www\.)?dropbox\.com/"), "a Dropbox page"),
-    (re.compile(r"^https://(?:drive|docs)\.google\.com/"), "a Google Drive page"),
-]
-
-
-def video_embed(url: str) -> dict | None:
-    """How a video link plays in a class page: a provider's embed (shown behind a click, so
-    nothing loads from the provider before the client asks) or a file for <video>; None if the
-    link is not one we can play."""
-    if match := YOUTUBE.match(url):
-        embed = f"https://www.youtube-nocookie.com/embed/{match['id']}"
-        return {"kind": "youtube", "embed_url": embed, "provider": "YouTube"}
-    if match := VIMEO.match(url) or VIMEO_PLAYER.match(url):
-        embed = f"https://player.vimeo.com/video/{match['id']}"
-        if match["hash"]:
-            embed += f"?h={match['hash']}"
-        return {"kind": "vimeo", "embed_url": embed, "provider": "Vimeo"}
-    if match := BUNNY.match(url):
-        return {"kind": "bunny", "embed_url": bunny_embed_url(match), "provider": "Bunny Stream"}
-    if _is_video_file(url):
-        return {"kind": "file", "url": url}
-    return None
-
-
-def bunny_embed_url(match, now: float | None = None) -> str:
-    """The player address for a Bunny Stream video. With token authentication on (the library's
-    key in BUNNY_STREAM_TOKEN_KEY) it carries a token that expires: SHA-256 of key, video id and
-    expiry, so a link copied out of the page stops playing. Built only for a viewer who may open
-    the class: pages make it after the access decision."""
-    embed = f"https://iframe.mediadelivery.net/embed/{match['library']}/{match['id']}"
-    key = settings.BUNNY_STREAM_TOKEN_KEY
-    if not key:
-        return embed
-    expires = int(now if now is not None else time.time()) + settings.BUNNY_STREAM_TOKEN_SECONDS
-    token = hashlib.sha256(f"{key}{match['id']}{expires}".encode()).hexdigest()
-    return f"{embed}?token={token}&expires={expires}"
-
-
-def validate_video_url(url: str):
-    if not url:
-        return
-    for pattern, what in SHARING_PAGES:
-        if pattern.match(url):
-            raise ValidationError(
-                f"This is {what}, which shows a video but cannot play inside a class. Upload "
-                "the video to YouTube or Vimeo (unlisted is fine) and paste that link here.",
-                code="sharing_page",
-            )
-    if video_embed(url) is None:
-        raise ValidationError(
-            "Use a YouTube, Vimeo or Bunny Stream link, or a link to a video file ending in "
-            + ", ".join(VIDEO_FILE_SUFFIXES)
-            + " on your video host (https://…).",
-            code="unsupported_video",
-        )
-
-
-def _is_video_file(url: str) -> bool:
-    """A video file on an https host, or one shipped with the site (the demo clip)."""
-    return url.startswith(("https://", "/static/")) and (
-        url.split("?")[0].lower().endswith(VIDEO_FILE_SUFFIXES)
-    )
-
-
 class LessonQuerySet(models.QuerySet):
     def in_order(self):
         return self.order_by("position", "id")
@@ -314,8 +229,9 @@ class Lesson(models.Model):
         blank=True,
         validators=[validate_video_url],
         help_text=(
-            "Paste the link from YouTube, Vimeo (an unlisted link keeps working) or Bunny Stream "
-            "(its links expire for copies), or an https:// link to an .mp4 or .webm file."
+            "Paste the link (or the video id) from YouTube, Vimeo (an unlisted link keeps "
+            "working) or Bunny Stream (its links expire for copies), or an https:// link to an "
+            ".mp4 or .webm file. The preview below shows where it plays from."
         ),
     )
     captions = models.FileField(
@@ -370,8 +286,8 @@ class Lesson(models.Model):
         )
 
     @cached_property
-    def video(self) -> dict | None:
-        return video_embed(self.video_url) if self.video_url else None
+    def video(self) -> Video | None:
+        return find_video(self.video_url) if self.video_url else None
 
 
 def exercise_image_path(exercise, filename):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from lessons.models import validate_video_url, video_embed
+from lessons.video import find_video, validate_video_url
 from tests.buckets import downloaded
 from tests.factories import ExerciseFactory
 
@@ -74,7 +74,7 @@ def test_only_video_links_the_page_can_play_are_accepted():
 )  # fmt: skip
 def test_each_youtube_and_vimeo_link_form_plays_and_unlisted_vimeo_keeps_its_hash(link, embed):
     validate_video_url(link)
-    assert video_embed(link)["embed_url"] == embed
+    assert find_video(link).embed_url == embed
 
 
 BUNNY_VIDEO = "8f2c1a3e-5b7d-4c9e-a1f0-2d3b4c5e6f70"
@@ -93,7 +93,7 @@ def test_a_bunny_stream_link_plays_with_a_token_that_expires(link, settings):
     settings.BUNNY_STREAM_TOKEN_SECONDS = 3 * 60 * 60
     validate_video_url(link)
     with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC), tick=False):
-        embed = video_embed(link)["embed_url"]
+        embed = find_video(link).embed_url
     expires = int(dt.datetime(2026, 12, 1, 15, tzinfo=dt.UTC).timestamp())
     token = hashlib.sha256(f"library-secret{BUNNY_VIDEO}{expires}".encode()).hexdigest()
     assert embed == (
@@ -117,6 +117,31 @@ def test_a_bunny_embed_is_built_only_for_a_client_who_may_open_the_class(
     locked = client.get(lesson.get_absolute_url())
     assert locked.status_code == 403
     assert "mediadelivery" not in locked.content.decode()
+
+
+def test_a_bare_video_id_plays_from_its_provider_with_a_link_to_its_own_page(
+    client, alice, program, settings
+):
+    settings.BUNNY_STREAM_LIBRARY_ID = "12345"
+    lesson = _week_one_lesson(program)
+    client.force_login(alice)
+    for video_id, embed, own_page in [
+        ("dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+        ("123456789", "https://player.vimeo.com/video/123456789", "https://vimeo.com/123456789"),
+        (BUNNY_VIDEO, f"https://iframe.mediadelivery.net/embed/12345/{BUNNY_VIDEO}", None),
+    ]:  # fmt: skip
+        validate_video_url(video_id)
+        lesson.video_url = video_id
+        lesson.save()
+        page = client.get(lesson.get_absolute_url()).content.decode()
+        assert f'data-embed="{embed}"' in page
+        assert (f'href="{own_page}"' in page) if own_page else ("Or watch it on" not in page)
+
+
+def test_a_bunny_video_id_alone_needs_the_whole_link_when_no_library_is_set(settings):
+    settings.BUNNY_STREAM_LIBRARY_ID = ""
+    with pytest.raises(ValidationError, match="Paste the whole Bunny Stream link"):
+        validate_video_url(BUNNY_VIDEO)
 
 
 @pytest.mark.parametrize(
