@@ -183,7 +183,11 @@ SIGNED_URL_SECONDS = env.int("SIGNED_URL_SECONDS", default=60)
 
 def bucket_storages(bucket, *, private_bucket=None, endpoint_url=None, **options):
     """Uploads under media/ in `bucket` and PDFs under private/ in `private_bucket` (the same
-    bucket unless named): both private, handed out by views through signed links."""
+    bucket unless named): both private, handed out by views through signed links. A bucket
+    that does not answer fails within seconds, so a page or a health check never hangs on it."""
+    from botocore.config import Config
+
+    patience = Config(connect_timeout=2, read_timeout=10, retries={"max_attempts": 2})
 
     def storage(bucket_name, location, site_url):
         return {
@@ -199,6 +203,7 @@ def bucket_storages(bucket, *, private_bucket=None, endpoint_url=None, **options
                 "default_acl": None,
                 "file_overwrite": False,
                 "querystring_expire": SIGNED_URL_SECONDS,
+                "client_config": patience,
                 **options,
             },
         }
@@ -303,6 +308,8 @@ if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET and not DEBUG:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# Pings and other broadcasts (/health/ asks for a worker) stay among this queue's workers.
+CELERY_CONTROL_EXCHANGE = CELERY_TASK_DEFAULT_QUEUE
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -387,3 +394,21 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# ERROR REPORTS go to Sentry when SENTRY_DSN is set. This site holds health notes: no request
+# bodies, cookies, headers, user details or local variables leave with a report.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=0,
+    )

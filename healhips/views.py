@@ -1,6 +1,7 @@
 import logging
 
 from django.core.cache import cache
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -20,9 +21,15 @@ def healthz(request):
 
 @never_cache
 def health(request):
-    """For monitoring: the database, the cache and the task broker each answer, or 503 says
-    which does not."""
-    checks = {"database": _database, "cache": _cache, "broker": _broker}
+    """For monitoring: the database, the cache, file storage, the task broker and a worker
+    each answer, or 503 says which does not. Names only: no detail, no secret, no session."""
+    checks = {
+        "database": _database,
+        "cache": _cache,
+        "storage": _storage,
+        "broker": _broker,
+        "worker": _worker,
+    }
     results = {}
     for name, check in checks.items():
         try:
@@ -46,11 +53,25 @@ def _cache():
         raise RuntimeError("The cache did not keep a value.")
 
 
+def _storage():
+    """A bucket that cannot be reached, or that refuses the site's keys, fails this."""
+    for alias in ("default", "private"):
+        storages[alias].exists("health-check")
+
+
 def _broker():
     if celery_app.conf.task_always_eager:
         return
     with celery_app.connection_for_write() as broker:
         broker.ensure_connection(max_retries=1, timeout=2)
+
+
+def _worker():
+    """At least one worker answers a ping through the broker (the first reply is enough)."""
+    if celery_app.conf.task_always_eager:
+        return
+    if not celery_app.control.ping(timeout=1, limit=1):
+        raise RuntimeError("No worker answered.")
 
 
 def csrf_failure(request, reason=""):

@@ -19,10 +19,33 @@ def real_broker():
     celery_app.conf.task_always_eager = True
 
 
-def test_health_is_ok_when_the_database_cache_and_broker_answer(client, db, real_broker):
+ALL_OK = {"database": "ok", "cache": "ok", "storage": "ok", "broker": "ok", "worker": "ok"}
+
+
+def test_health_is_ok_when_every_service_and_a_worker_answer(
+    client, start_celery_worker, bucket_storage
+):
+    start_celery_worker(**bucket_storage.environment)
     response = client.get(reverse("health"))
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "cache": "ok", "broker": "ok"}
+    assert response.json() == ALL_OK
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_health_fails_when_no_worker_answers(client, db, real_broker):
+    response = client.get(reverse("health"))
+    assert response.status_code == 503
+    assert response.json() == {**ALL_OK, "worker": "down"}
+
+
+def test_health_fails_when_the_bucket_does_not_answer(client, db, s3_server, settings):
+    closed = s3_server.storages("nowhere")
+    for storage in closed.values():
+        storage["OPTIONS"]["endpoint_url"] = "http://127.0.0.1:1"
+    settings.STORAGES = {**settings.STORAGES, **closed}
+    response = client.get(reverse("health"))
+    assert response.status_code == 503
+    assert response.json() == {**ALL_OK, "storage": "down"}
 
 
 def test_health_fails_when_redis_as_cache_is_down(client, db, settings):
@@ -42,7 +65,7 @@ def test_health_fails_when_the_broker_is_down(client, db, real_broker):
     celery_app.conf.broker_url = CLOSED_PORT
     response = client.get(reverse("health"))
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "cache": "ok", "broker": "down"}
+    assert response.json() == {**ALL_OK, "broker": "down", "worker": "down"}
 
 
 def test_with_redis_down_signed_in_pages_and_sign_in_still_work(client, alice, settings):
