@@ -47,7 +47,7 @@ def start_celery_worker(transactional_db, tmp_path):
             [sys.executable, "-m", "celery", "-A", "healhips", "worker", "--pool=prefork",
              f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip",
              "--without-mingle", "--without-heartbeat", "-n", f"test{len(workers)}@%h",
-             *(["--beat", "--schedule", str(tmp_path / "beat-schedule")] if beat else [])],
+             *(["--beat", "--schedule", str(tmp_path / f"beat-{len(workers)}")] if beat else [])],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         workers.append((process, log))
