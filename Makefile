@@ -11,7 +11,7 @@ RUN_ID := $(shell date +%s%N | tail -c 7)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/healhips_$(RUN_ID)
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: install system-packages run test lint format migrations-check bench clean
+.PHONY: install system-packages run test prod-smoke lint format migrations-check bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ test: install
 	@bash .ci/services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_QUEUE=test-$(RUN_ID) \
 	  $(BIN)/pytest $(PYTEST_ARGS)
+
+# The production topology on this machine (two web nodes, worker, beat, PostgreSQL, Redis, S3
+# on moto's server), driven by Chromium across the nodes; it stops everything it started.
+prod-smoke: install
+	@bash .ci/system-packages.sh chromium
+	@bash .ci/services.sh >/dev/null
+	$(BIN)/python .ci/prod_smoke.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,30 +1,36 @@
+from django.conf import settings
 from django.utils import timezone
 
-# Our pages load nothing from other hosts and run no inline script. The only third-party frames
-# are the video players a client asks for with a click (see static/js/video.js).
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "media-src 'self' https:",
-        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com"
-        " https://iframe.mediadelivery.net",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(storage_origins) -> str:
+    """Our pages load nothing from other hosts but the file storage (where /media/ redirects to
+    a signed link), and run no inline script. The only third-party frames are the video players
+    a client asks for with a click (see static/js/video.js)."""
+    files = "".join(f" {origin}" for origin in storage_origins)
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src 'self' data:{files}",
+            f"media-src 'self' https:{files}",
+            "frame-src https://www.youtube-nocookie.com https://player.vimeo.com"
+            " https://iframe.mediadelivery.net",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.policy = content_security_policy(settings.STORAGE_ORIGINS)
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
 
 

@@ -217,12 +217,25 @@ def bucket_storages(bucket, *, private_bucket=None, endpoint_url=None, **options
 # One machine: the local disk. Several web nodes: S3_BUCKET (and S3_ENDPOINT_URL for a provider
 # other than AWS), so every node and worker sees the same files.
 S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="").rstrip("/")
+S3_REGION = env.str("S3_REGION", default="")
+# Where a browser follows a signed link to a picture or captions file: the page's policy
+# (healhips/middleware.py) lets it load from there.
+STORAGE_ORIGINS = []
 if S3_BUCKET:
+    STORAGE_ORIGINS = (
+        [S3_ENDPOINT_URL]
+        if S3_ENDPOINT_URL
+        else [
+            f"https://{S3_BUCKET}.s3.amazonaws.com",
+            f"https://{S3_BUCKET}.s3.{S3_REGION or 'us-east-1'}.amazonaws.com",
+        ]
+    )
     _file_storages = bucket_storages(
         S3_BUCKET,
         private_bucket=env.str("S3_PRIVATE_BUCKET", default="") or None,
-        endpoint_url=env.str("S3_ENDPOINT_URL", default="") or None,
-        region_name=env.str("S3_REGION", default="") or None,
+        endpoint_url=S3_ENDPOINT_URL or None,
+        region_name=S3_REGION or None,
         access_key=env.str("S3_ACCESS_KEY_ID", default="") or None,
         secret_key=env.str("S3_SECRET_ACCESS_KEY", default="") or None,
     )
