@@ -1,5 +1,6 @@
 """A real `celery worker` process for integration tests, on the real Redis and the test database."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -72,6 +73,25 @@ def start_celery_worker(transactional_db, tmp_path):
                 process.kill()
                 process.wait()
         log.close()
+
+
+@contextlib.contextmanager
+def broker_at(url: str):
+    """Publish to the broker at `url` while in the block. Celery keeps a connection pool and a
+    producer pool for the broker it first used: both are dropped at each switch."""
+
+    def switch(to):
+        celery_app.conf.broker_url = to
+        celery_app.pool.force_close_all()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    previous = celery_app.conf.broker_url
+    switch(url)
+    try:
+        yield
+    finally:
+        switch(previous)
 
 
 def run_at_once(function, times: int) -> None:
