@@ -78,6 +78,7 @@ bench: install
 	  echo "Run on $$(date -u +%Y-%m-%d), $$(nproc) cores, $$(uname -m), Python $$($(BIN)/python -V | cut -d' ' -f2)."; echo; \
 	  $(BIN)/python bench/bench_http.py && echo && \
 	  $(BIN)/python bench/bench_pdf.py && echo && \
+	  $(BIN)/python bench/bench_storage.py && echo && \
 	  $(BIN)/python bench/bench_emails.py && echo && \
 	  $(BIN)/python bench/bench_reminders.py; } > bench/results.md.tmp
 	mv bench/results.md.tmp bench/results.md
