@@ -187,7 +187,14 @@ def bucket_storages(bucket, *, private_bucket=None, endpoint_url=None, **options
     that does not answer fails within seconds, so a page or a health check never hangs on it."""
     from botocore.config import Config
 
-    patience = Config(connect_timeout=2, read_timeout=10, retries={"max_attempts": 2})
+    client_config = Config(
+        signature_version="s3v4",
+        # A local or non-AWS endpoint (MinIO, R2, moto) is addressed by path.
+        s3={"addressing_style": "path" if endpoint_url else "auto"},
+        connect_timeout=2,
+        read_timeout=10,
+        retries={"max_attempts": 2},
+    )
 
     def storage(bucket_name, location, site_url):
         return {
@@ -197,13 +204,10 @@ def bucket_storages(bucket, *, private_bucket=None, endpoint_url=None, **options
                 "location": location,
                 "site_url": site_url,
                 "endpoint_url": endpoint_url,
-                # A local or non-AWS endpoint (MinIO, R2, moto) is addressed by path.
-                "addressing_style": "path" if endpoint_url else None,
-                "signature_version": "s3v4",
                 "default_acl": None,
                 "file_overwrite": False,
                 "querystring_expire": SIGNED_URL_SECONDS,
-                "client_config": patience,
+                "client_config": client_config,
                 **options,
             },
         }
