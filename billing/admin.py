@@ -94,8 +94,9 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(admin.ModelAdmin):
-    list_display = ["stripe_id", "type", "status", "received_at", "processed_at"]
+    list_display = ["stripe_id", "type", "status", "order_now", "received_at", "processed_at"]
     list_filter = ["status", "type"]
+    list_select_related = ["order"]
     search_fields = ["stripe_id", "object_id"]
     readonly_fields = [
         "stripe_id",
@@ -103,10 +104,19 @@ class StripeEventAdmin(admin.ModelAdmin):
         "object_id",
         "livemode",
         "status",
+        "order_now",
         "error",
         "received_at",
         "processed_at",
     ]
+
+    @admin.display(description="Order now")
+    def order_now(self, event):
+        """What the order is today, whatever became of this one event."""
+        if event.order is None:
+            return "—"
+        url = reverse("admin:billing_order_change", args=[event.order.pk])
+        return format_html('<a href="{}">{}</a>', url, event.order)
 
     def has_add_permission(self, request):
         return False

@@ -116,10 +116,19 @@ class StripeEvent(models.Model):
         PROCESSED = "processed", "Processed"
         IGNORED = "ignored", "Ignored"
         FAILED = "failed", "Failed"
+        SETTLED = "settled", "Failed, then settled by reconciliation"
 
     stripe_id = models.CharField("event id", max_length=255, unique=True)
     type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=255, blank=True)
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stripe_events",
+        help_text="The order this event is about, when it is one of ours.",
+    )
     livemode = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status, default=Status.RECEIVED)
     error = models.TextField(blank=True)
@@ -135,4 +144,4 @@ class StripeEvent(models.Model):
 
     @property
     def is_done(self) -> bool:
-        return self.status in (self.Status.PROCESSED, self.Status.IGNORED)
+        return self.status in (self.Status.PROCESSED, self.Status.IGNORED, self.Status.SETTLED)

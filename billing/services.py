@@ -9,6 +9,7 @@ times, at once, and the order still ends in the state Stripe is in.
 import datetime as dt
 import logging
 
+import stripe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -107,14 +108,18 @@ def fulfil_checkout(session_id: str) -> Order | None:
     (the client may close the tab before Stripe's webhook arrives, or Stripe may be late) and by
     reconciliation. Returns None for a session this site did not create.
     """
-    session = stripe_api.client().v1.checkout.sessions.retrieve(
+    return apply_session(retrieve_session(session_id))
+
+
+def retrieve_session(session_id: str):
+    """Stripe's current view of a Checkout Session, with what `apply_session` reads."""
+    return stripe_api.client().v1.checkout.sessions.retrieve(
         session_id, params={"expand": ["line_items", "payment_intent.latest_charge"]}
     )
-    return _apply_session(session)
 
 
 @transaction.atomic
-def _apply_session(session) -> Order | None:
+def apply_session(session) -> Order | None:
     order = (
         Order.objects.select_for_update()
         .select_related("user", "program")
@@ -201,7 +206,9 @@ def handle_event(event) -> StripeEvent:
 
     The event's row is written (committed) first and then locked for processing, so concurrent
     deliveries of one event wait and then find it done. If processing raises, its changes are
-    rolled back, the row says why, and the exception goes on (Stripe gets a 500 and retries).
+    rolled back, the row says why, and the exception goes on (Stripe gets a 500 and retries),
+    except when Stripe does not know what the event names: retrying cannot help, so that event
+    is answered once, kept as failed and logged as an error.
     """
     obj = event.data.object
     record, _ = StripeEvent.objects.get_or_create(
@@ -212,6 +219,7 @@ def handle_event(event) -> StripeEvent:
             "livemode": bool(getattr(event, "livemode", False)),
         },
     )
+    session_id = None
     try:
         with transaction.atomic():
             record = StripeEvent.objects.select_for_update().get(pk=record.pk)
@@ -219,18 +227,31 @@ def handle_event(event) -> StripeEvent:
                 return record
             session_id = _session_id_for(event.type, obj)
             order = fulfil_checkout(session_id) if session_id else None
+            record.order = order
             record.status = StripeEvent.Status.PROCESSED if order else StripeEvent.Status.IGNORED
             record.error = ""
             record.processed_at = timezone.now()
-            record.save(update_fields=["status", "error", "processed_at"])
+            record.save(update_fields=["order", "status", "error", "processed_at"])
     except Exception as exc:
-        StripeEvent.objects.filter(pk=record.pk).update(
-            status=StripeEvent.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
+        _record_failure(record, exc, session_id)
+        if isinstance(exc, stripe.InvalidRequestError) and exc.code == "resource_missing":
+            # Retrying cannot help: answered once (200), kept as failed, and reported.
+            log.error("Stripe event %s (%s) names something Stripe does not know: %s",
+                      event.id, event.type, exc.user_message or exc)  # fmt: skip
+            return record
         raise
     if record.status == StripeEvent.Status.IGNORED:
         log.info("Stripe event %s (%s) is not about an order of ours", event.id, event.type)
     return record
+
+
+def _record_failure(record: StripeEvent, exc: Exception, session_id: str | None) -> None:
+    """The failed event's row says why, and names its order when known, so the admin can show
+    what became of the order (reconciliation may settle it later)."""
+    order = Order.objects.filter(stripe_session_id=session_id).first() if session_id else None
+    StripeEvent.objects.filter(pk=record.pk).update(
+        status=StripeEvent.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], order=order
+    )
 
 
 def _session_id_for(event_type: str, obj) -> str | None:
@@ -253,11 +274,13 @@ def _session_id_for(event_type: str, obj) -> str | None:
     return found.data[0].id if found.data else None
 
 
-def reconcile_checkouts(page_size: int = 100) -> list[Order]:
+def reconcile_checkouts(page_size: int = 100) -> tuple[list[Order], list[str]]:
     """Fulfil the paid Checkout Sessions of the last three days that no webhook told us about.
 
     Stripe retries webhooks for three days, so this is the safety net for a webhook endpoint
-    that was down, misconfigured or answering errors for longer.
+    that was down, misconfigured or answering errors for longer. Each session is settled on its
+    own: one that fails is logged and listed, and the others are still settled. Returns the
+    orders fulfilled and the ids of the sessions that failed.
     """
     since = timezone.now() - RECONCILE_WINDOW
     sessions = stripe_api.client().v1.checkout.sessions.list(
@@ -267,7 +290,7 @@ def reconcile_checkouts(page_size: int = 100) -> list[Order]:
             "limit": page_size,
         }
     )
-    repaired = []
+    repaired, failed = [], []
     for session in sessions.auto_paging_iter():
         if session.payment_status not in SETTLED:
             continue
@@ -275,10 +298,19 @@ def reconcile_checkouts(page_size: int = 100) -> list[Order]:
             stripe_session_id=session.id, status=Order.Status.PENDING
         ).exists():
             continue
-        order = fulfil_checkout(session.id)
+        try:
+            order = fulfil_checkout(session.id)
+        except Exception:
+            log.exception("Reconciliation could not settle Checkout Session %s", session.id)
+            failed.append(session.id)
+            continue
+        # Its failed webhook events are settled now: the admin no longer shows them as open.
+        order.stripe_events.filter(status=StripeEvent.Status.FAILED).update(
+            status=StripeEvent.Status.SETTLED, processed_at=timezone.now()
+        )
         log.warning("Reconciliation fulfilled %s, which no webhook had", order)
         repaired.append(order)
-    return repaired
+    return repaired, failed
 
 
 def request_refund(order: Order) -> None:

@@ -1,4 +1,5 @@
 import logging
+import time
 
 import stripe
 from django.conf import settings
@@ -20,8 +21,9 @@ from .models import Order
 
 log = logging.getLogger(__name__)
 
-# How often the success page reloads itself while a payment is still processing.
-PROCESSING_REFRESH_SECONDS = 5
+# How far ahead of our clock a webhook's signature time may be (clocks drift a little; a
+# signature from the future would outlive the replay window the library checks).
+WEBHOOK_CLOCK_SKEW = 300
 
 
 def enrol(request):
@@ -64,7 +66,8 @@ def enrol(request):
 @require_GET
 def success(request):
     """Where Stripe sends the client after paying. Fulfils the order itself rather than wait
-    for the webhook, and reloads while a delayed payment is still processing."""
+    for the webhook. A client who has not paid yet (the link opened before paying) is led back
+    to the payment; one whose payment is still processing may check again."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     order = get_object_or_404(
@@ -72,13 +75,17 @@ def success(request):
         stripe_session_id=request.GET.get("session_id", ""),
         user=request.user,
     )
+    context = {"order": order, "unpaid_checkout_url": None}
     if order.status == Order.Status.PENDING:
         try:
-            order = services.fulfil_checkout(order.stripe_session_id)
+            session = services.retrieve_session(order.stripe_session_id)
+            context["order"] = services.apply_session(session)
         except stripe.StripeError:
-            # The webhook will do it; the page reloads and shows it.
+            # The webhook (or reconciliation) settles the order; the client is told what to do.
             log.exception("Success page could not fulfil %s", order)
-    context = {"order": order, "refresh_seconds": PROCESSING_REFRESH_SECONDS}
+            return render(request, "billing/success_unconfirmed.html", context, status=503)
+        if session.status == "open":
+            context["unpaid_checkout_url"] = session.url
     return render(request, "billing/success.html", context)
 
 
@@ -105,6 +112,9 @@ def stripe_webhook(request):
         return HttpResponseBadRequest("Invalid signature.")
     except (ValueError, TypeError, AttributeError, KeyError):
         return HttpResponseBadRequest("Invalid payload.")
+    if _signed_at(request.headers["Stripe-Signature"]) > time.time() + WEBHOOK_CLOCK_SKEW:
+        log.warning("Refused a Stripe webhook signed in the future.")
+        return HttpResponseBadRequest("Invalid signature timestamp.")
     try:
         services.handle_event(event)
     except Exception:
@@ -112,6 +122,12 @@ def stripe_webhook(request):
         log.exception("Stripe event %s (%s) failed", event.id, event.type)
         return HttpResponse("Processing failed; please retry.", status=500)
     return HttpResponse("OK")
+
+
+def _signed_at(header: str) -> int:
+    """The `t=` of a Stripe-Signature header the library has already verified."""
+    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    return int(parts["t"])
 
 
 @staff_member_required

@@ -68,6 +68,9 @@ class FakeStripe:
         self.prices = {}
         self.events, self.outbox = [], []
         self.deliver = None
+        # API requests whose path contains one of these (or every request, for "/v1/") get an
+        # unexpected answer: an HTML error page from a proxy, as an outage would give.
+        self.broken_paths = set()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -426,6 +429,8 @@ def _handler_for(stripe: FakeStripe):
                     return self._hosted_page(method, url.path.removeprefix("/pay/"))
                 if self.headers.get("Authorization") != f"Bearer {SECRET_KEY}":
                     raise StripeError(401, "Invalid API Key provided.")
+                if any(broken in url.path for broken in stripe.broken_paths):
+                    return self._send(502, "text/html", "<h1>502 Bad Gateway</h1>")
                 self._json(200, self._route(method, url.path, params))
             except StripeError as error:
                 self._json(error.status, _error_body(error))

@@ -65,6 +65,12 @@ def test_an_event_type_we_do_not_handle_is_answered_200_logged_and_ignored(
             },
             id="stale-timestamp",
         ),
+        pytest.param(
+            lambda p: {
+                "HTTP_STRIPE_SIGNATURE": signature_header(p, timestamp=int(time.time()) + 3600)
+            },
+            id="signed-an-hour-ahead",
+        ),
     ],
 )
 def test_an_unsigned_or_stale_event_is_refused_and_nothing_is_written(
@@ -172,3 +178,22 @@ def test_an_unexpected_error_answers_500_rolls_back_and_the_retry_succeeds(
     assert retried.status_code == 200
     assert StripeEvent.objects.get().status == StripeEvent.Status.PROCESSED
     assert Enrollment.objects.with_access().count() == 1
+
+
+def test_an_event_for_a_session_stripe_does_not_know_is_answered_once_and_reported(
+    stripe_server, completed, client, caplog
+):
+    completed["data"]["object"]["id"] = "cs_test_nobody_knows"
+
+    first = post_event(client, completed)
+    again = post_event(client, completed)
+
+    assert first.status_code == again.status_code == 200
+    event = StripeEvent.objects.get()
+    assert event.status == StripeEvent.Status.FAILED
+    assert "No such checkout.session" in event.error
+    assert any(
+        record.levelname == "ERROR" and "does not know" in record.getMessage()
+        for record in caplog.records
+    )
+    assert Order.objects.get().status == Order.Status.PENDING

@@ -12,7 +12,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not stripe_api.is_configured():
             raise CommandError("STRIPE_SECRET_KEY is not set: there is nothing to reconcile.")
-        repaired = services.reconcile_checkouts()
+        repaired, failed = services.reconcile_checkouts()
         for order in repaired:
             self.stdout.write(f"Fulfilled {order} for {order.user} (its webhook was missed).")
         self.stdout.write(f"Reconciled: {len(repaired)} missed order(s) fulfilled.")
+        if failed:
+            raise CommandError(
+                f"{len(failed)} Checkout Session(s) could not be settled (see the log; the "
+                f"others were): {', '.join(failed)}"
+            )
