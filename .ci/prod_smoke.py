@@ -301,7 +301,12 @@ def browse(topology: Topology, inbox: Inbox):
             "the picture to show on node B",
             timeout=20,
         )
-        print("prod-smoke: a client sees it on node B, through a signed link.")
+        captions_loaded = (
+            "() => { const track = document.querySelector('video track');"
+            " return track !== null && track.readyState === 2 && track.track.cues.length > 0; }"
+        )
+        wait_until(lambda: client.evaluate(captions_loaded), "the captions to load on node B")
+        print("prod-smoke: a client sees it on node B, through a signed link, with captions.")
 
         current = ExerciseSheet.for_lesson(
             Lesson.objects.prefetch_related("exercises").get(pk=lesson.pk)

@@ -1,5 +1,11 @@
+import logging
+
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 def content_security_policy(storage_origins) -> str:
@@ -47,3 +53,20 @@ class UserTimeZoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class StorageOutageMiddleware:
+    """A bucket that does not answer (or refuses the site's keys) delays a download or a save:
+    the person gets a page that says so, and nothing they did is lost, instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, BotoCoreError | ClientError):
+            return None
+        logger.error("File storage did not answer: %s", exception)
+        return render(request, "503_storage.html", status=503)

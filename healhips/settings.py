@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "healhips.middleware.UserTimeZoneMiddleware",
     "healhips.middleware.ContentSecurityPolicyMiddleware",
+    "healhips.middleware.StorageOutageMiddleware",
 ]
 
 ROOT_URLCONF = "healhips.urls"
@@ -192,17 +193,17 @@ def bucket_storages(bucket, *, private_bucket=None, endpoint_url=None, **options
         # A local or non-AWS endpoint (MinIO, R2, moto) is addressed by path.
         s3={"addressing_style": "path" if endpoint_url else "auto"},
         connect_timeout=2,
-        read_timeout=10,
-        retries={"max_attempts": 2},
+        read_timeout=3,
+        retries={"total_max_attempts": 2},
     )
 
-    def storage(bucket_name, location, site_url):
+    def storage(bucket_name, location, base_url):
         return {
             "BACKEND": "lib.storage.SignedS3Storage",
             "OPTIONS": {
                 "bucket_name": bucket_name,
                 "location": location,
-                "site_url": site_url,
+                "base_url": base_url,
                 "endpoint_url": endpoint_url,
                 "default_acl": None,
                 "file_overwrite": False,
@@ -227,12 +228,15 @@ S3_REGION = env.str("S3_REGION", default="")
 # (healhips/middleware.py) lets it load from there.
 STORAGE_ORIGINS = []
 if S3_BUCKET:
+    # AWS addresses a bucket by host name, or by path for a name with dots in it.
     STORAGE_ORIGINS = (
         [S3_ENDPOINT_URL]
         if S3_ENDPOINT_URL
         else [
             f"https://{S3_BUCKET}.s3.amazonaws.com",
             f"https://{S3_BUCKET}.s3.{S3_REGION or 'us-east-1'}.amazonaws.com",
+            "https://s3.amazonaws.com",
+            f"https://s3.{S3_REGION or 'us-east-1'}.amazonaws.com",
         ]
     )
     _file_storages = bucket_storages(
@@ -412,13 +416,16 @@ LOGGING = {
     },
 }
 
-# ERROR REPORTS go to Sentry when SENTRY_DSN is set. This site holds health notes: no request
-# bodies, cookies, headers, user details or local variables leave with a report.
+# ERROR REPORTS go to Sentry when SENTRY_DSN is set. This site holds health notes: a report
+# carries the error, the stack and the route, and no request body, headers, cookies, query
+# string, user details, SQL or local variables (lib/error_reports.py).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
+
+    from lib.error_reports import without_personal_data, without_sql
 
     sentry_sdk.init(
         dsn=SENTRY_DSN,
@@ -428,4 +435,6 @@ if SENTRY_DSN:
         max_request_body_size="never",
         include_local_variables=False,
         traces_sample_rate=0,
+        before_send=without_personal_data,
+        before_breadcrumb=without_sql,
     )

@@ -51,7 +51,9 @@ class YouTube(Provider):
             r"^https://(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/"
             r"(?:watch\?(?:[^#]*&)?v=|embed/|shorts/|live/)|youtu\.be/)(?P<id>[\w-]{11})(?![\w-])"
         ),
-        re.compile(r"^(?P<id>(?=[\w-]*[A-Za-z_-])[\w-]{11})$"),  # a bare id, not all digits
+        # A bare id: 11 characters with a capital letter or a digit in them, so a word such
+        # as "coming-soon" is not taken for a video.
+        re.compile(r"^(?P<id>(?=[\w-]*[A-Z0-9])(?=[\w-]*[A-Za-z_-])[\w-]{11})$"),
     )
 
     def embed_url(self, found):
@@ -75,7 +77,7 @@ class Vimeo(Provider):
             r"^https://player\.vimeo\.com/video/(?P<id>\d{4,12})"
             r"(?:\?(?:[^#]*&)?h=(?P<hash>[0-9a-f]{6,20}))?"
         ),
-        re.compile(r"^(?P<id>\d{4,12})$"),
+        re.compile(r"^(?P<id>\d{6,12})$"),  # a bare id: Vimeo's have six digits or more
     )
 
     def embed_url(self, found):
@@ -123,7 +125,7 @@ class VideoFile(Provider):
     """A video file on an https host, or one shipped with the site (the demo clip), played by
     the browser's own <video>."""
 
-    name, kind = "your video host", "file"
+    kind = "file"
 
     def match(self, link):
         if link.startswith(("https://", "/static/")) and (
@@ -182,6 +184,12 @@ def validate_video_url(link: str):
             "Paste the whole Bunny Stream link (it names your video library), not only the "
             "video id.",
             code="bunny_id_alone",
+        )
+    if link.startswith("http://"):
+        raise ValidationError(
+            "This link starts with http://: use the https:// link your video host gives "
+            "(clients' browsers refuse unencrypted video on a secure page).",
+            code="insecure_link",
         )
     if find_video(link) is None:
         raise ValidationError(

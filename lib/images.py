@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
 
-from .uploads import validate_upload_size
+from .uploads import is_stored, validate_upload_size
 
 # iPhone photos (HEIC) open like any other image, and are stored re-encoded like the rest.
 register_heif_opener()
@@ -25,6 +25,8 @@ ACCEPTED = "a JPEG, PNG, WebP or iPhone (HEIC) photo"
 
 def validate_image_upload(upload):
     """Raise ValidationError with a message an instructor can act on, or return None."""
+    if is_stored(upload):
+        return
     validate_upload_size(upload)
     upload.seek(0)
     try:

@@ -14,21 +14,23 @@ from storages.backends.s3 import S3Storage
 class SignedS3Storage(S3Storage):
     """An S3 bucket (or a prefix of one) whose objects are never public.
 
-    `url()` is the site's own address for a file (`site_url`, e.g. /media/, whose view checks
+    `url()` is the site's own address for a file (`base_url`, e.g. /media/, whose view checks
     access; None for files that have no address of their own) and `signed_url()` the bucket's
     short-lived link, handed out only after that check.
     """
 
     def get_default_settings(self):
-        return {**super().get_default_settings(), "site_url": None}
+        return {**super().get_default_settings(), "base_url": None}
 
     def url(self, name, parameters=None, expire=None, http_method=None):
-        if self.site_url is None:
+        if self.base_url is None:
             raise ValueError("Files in this storage have no address: a view hands them out.")
-        return self.site_url + filepath_to_uri(name)
+        return self.base_url + filepath_to_uri(name)
 
-    def signed_url(self, name, *, filename=None, as_attachment=False, content_type=None) -> str:
-        parameters = {"ResponseCacheControl": "private, max-age=86400"}
+    def signed_url(
+        self, name, *, cache_control, filename=None, as_attachment=False, content_type=None
+    ) -> str:
+        parameters = {"ResponseCacheControl": cache_control}
         if filename or as_attachment:
             parameters["ResponseContentDisposition"] = content_disposition_header(
                 as_attachment, filename or name.rsplit("/", 1)[-1]
@@ -39,14 +41,27 @@ class SignedS3Storage(S3Storage):
 
 
 def download_response(
-    storage, name, *, filename=None, as_attachment=False, content_type=None, cache_control
+    storage,
+    name,
+    *,
+    cache_control,
+    filename=None,
+    as_attachment=False,
+    content_type=None,
+    same_origin=False,
 ):
     """A stored file for a viewer the caller has already let in: a redirect to a signed link
-    where the storage signs them, else the file streamed from disk. A missing file is a 404."""
-    if isinstance(storage, SignedS3Storage):
+    where the storage signs them, else the file streamed. `same_origin` streams it in any case,
+    for what a browser only loads from the page's own origin (a video's captions track).
+    A missing file is a 404."""
+    if isinstance(storage, SignedS3Storage) and not same_origin:
         response = HttpResponseRedirect(
             storage.signed_url(
-                name, filename=filename, as_attachment=as_attachment, content_type=content_type
+                name,
+                cache_control=cache_control,
+                filename=filename,
+                as_attachment=as_attachment,
+                content_type=content_type,
             )
         )
         # The link expires within the minute: no cache may keep the redirect.

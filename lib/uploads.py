@@ -42,7 +42,15 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         return None
 
 
+def is_stored(value) -> bool:
+    """A file field's value that is already in storage (not a new upload): checked when it
+    came in, and reading it again would fetch it from a bucket at every save."""
+    return getattr(value, "_committed", False)
+
+
 def validate_upload_size(upload):
+    if is_stored(upload):
+        return
     if upload.size > settings.MAX_UPLOAD_BYTES:
         limit_mb = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         raise ValidationError(

@@ -207,7 +207,12 @@ def media_file(request, viewer, path):
     lesson = lessons.owning_file(path)
     if lesson is None or not (request.user.is_staff or viewer.can_open(lesson)):
         raise Http404("No such file.")
-    return download_response(default_storage, path, cache_control="private, max-age=86400")
+    return download_response(
+        default_storage,
+        path,
+        cache_control="private, max-age=86400",
+        same_origin=path == lesson.captions.name,
+    )
 
 
 @staff_member_required

@@ -1,5 +1,6 @@
 """With SENTRY_DSN set, a server error is reported to Sentry (here a local server that takes
-Sentry's envelopes) without what a client typed, their cookies or their address."""
+Sentry's envelopes) without what a client typed or could be recognised by: body, cookies,
+address, headers, query string, a token in the path."""
 
 import gzip
 import os
@@ -13,20 +14,49 @@ import pytest
 
 from tests.smtp import free_port
 
-# A request that fails (the database is down) while carrying a client's health note.
-FAILING_REQUEST = """
+# Requests that fail (the database is down) while carrying a client's health note and the
+# things that could identify them, served the way production serves them (WSGI over HTTP).
+FAILING_REQUESTS = """
+import threading
+import urllib.error
+import urllib.request
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
 import django
 django.setup()
 import sentry_sdk
-from django.test import Client
+from django.core.wsgi import get_wsgi_application
 
-client = Client(raise_request_exception=False, REMOTE_ADDR="203.0.113.9")
-client.cookies["sessionid"] = "SESSION-SECRET"
-response = client.post(
-    "/accounts/login/",
-    {"login": "pat@example.com", "password": "PASSWORD-SECRET", "note": "NOTE-SECRET hip at night"},
-)
-print(response.status_code)
+
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=Quiet)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+CSRF = "a" * 32
+HEADERS = {
+    "Referer": "http://127.0.0.1/REFERER-SECRET",
+    "User-Agent": "AGENT-SECRET",
+    "X-Forwarded-For": "203.0.113.9",
+    "Cookie": f"sessionid=SESSION-SECRET; csrftoken={CSRF}",
+}
+
+
+def call(path, body=None):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{server.server_port}{path}", data=body, headers=HEADERS
+    )
+    try:
+        return urllib.request.urlopen(request).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+form = f"csrfmiddlewaretoken={CSRF}&login=pat%40example.com&password=PASSWORD-SECRET"
+form += "&note=NOTE-SECRET+hip+at+night"
+print(call("/accounts/login/?next=QUERY-SECRET", form.encode()), call("/calendar/TOKEN-SECRET.ics"))
 sentry_sdk.flush(timeout=10)
 """
 
@@ -68,12 +98,16 @@ def test_a_server_error_is_reported_without_what_the_client_sent(sentry_inbox):
     }
 
     run = subprocess.run(
-        [sys.executable, "-c", FAILING_REQUEST], env=env, capture_output=True, timeout=60
+        [sys.executable, "-c", FAILING_REQUESTS], env=env, capture_output=True, timeout=60
     )
 
-    assert run.stdout.decode().strip().endswith("500"), run.stderr.decode()[-2000:]
+    assert run.stdout.decode().strip().endswith("500 500"), run.stderr.decode()[-2000:]
     report = "\n".join(envelopes)
-    assert "OperationalError" in report
+    assert report.count('{"type":"event"') == 2
+    assert '"type":"OperationalError"' in report
     assert "/accounts/login/" in report
-    for secret in ("NOTE-SECRET", "PASSWORD-SECRET", "SESSION-SECRET", "203.0.113.9"):
+    assert "/calendar/[removed]" in report  # the route, not the token
+    secrets = ["NOTE-SECRET", "PASSWORD-SECRET", "SESSION-SECRET", "203.0.113.9"]
+    secrets += ["REFERER-SECRET", "AGENT-SECRET", "QUERY-SECRET", "TOKEN-SECRET"]
+    for secret in secrets:
         assert secret not in report

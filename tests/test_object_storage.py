@@ -43,6 +43,7 @@ def test_a_pdf_link_is_signed_for_a_minute_and_names_the_file(
     link = _pdf_link(client, class_with_exercises)
 
     assert link.startswith(f"{s3_server.url}/")
+    assert "X-Amz-Algorithm=AWS4-HMAC-SHA256&" in link  # SigV4, which every provider takes
     assert "X-Amz-Expires=60&" in link
     assert s3_server.signed_link_works(link, at=SIGNED_AT + dt.timedelta(seconds=59))
     assert not s3_server.signed_link_works(link, at=SIGNED_AT + dt.timedelta(seconds=60))
@@ -115,6 +116,7 @@ def test_copy_files_to_bucket_copies_every_local_file_once_and_resumes(
     private = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
     media.save("exercises/4/bridge.webp", ContentFile(b"picture"))
     media.save("captions/week-1.vtt", ContentFile(b"WEBVTT"))
+    media.save("kept-photos/abandoned.png", ContentFile(b"a form left after an error"))
     private.save("exercise-pdfs/week-1-abc.pdf", ContentFile(b"%PDF-1.7"))
     settings.STORAGES = {**settings.STORAGES, **s3_server.storages(s3_server.new_bucket())}
     # An earlier run stopped after one file, and left another half-written.
@@ -133,6 +135,72 @@ def test_copy_files_to_bucket_copies_every_local_file_once_and_resumes(
     assert storages["private"].open("exercise-pdfs/week-1-abc.pdf").read() == b"%PDF-1.7"
     _, media_names = storages["default"].listdir("exercises/4")
     assert media_names == ["bridge.webp"]
+
+
+def test_copy_files_to_bucket_says_when_the_bucket_cannot_be_reached(s3_server, settings):
+    FileSystemStorage(location=settings.MEDIA_ROOT).save("captions/a.vtt", ContentFile(b"WEBVTT"))
+    settings.STORAGES = {**settings.STORAGES, **s3_server.storages("no-such-bucket")}
+
+    with pytest.raises(CommandError, match="The bucket no-such-bucket cannot be reached"):
+        call_command("copy_files_to_bucket", stdout=io.StringIO())
+
+
+def test_captions_are_streamed_by_the_site_for_the_browser_to_play_them(
+    bucket_storage, client, alice, program
+):
+    """A <track> loads only from the page's own origin: no redirect to the bucket."""
+    lesson = program.lessons.filter(week__number=1).first()
+    lesson.captions.save("class.vtt", ContentFile(b"WEBVTT\n\n00:00.000 --> 00:02.000\nHi\n"))
+    client.force_login(alice)
+
+    response = client.get(lesson.captions.url)
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"WEBVTT")
+
+
+def test_with_the_bucket_down_a_download_says_files_are_briefly_unavailable(
+    bucket_storage, s3_server, client, alice, class_with_exercises, settings
+):
+    closed = s3_server.storages("nowhere")
+    for storage in closed.values():
+        storage["OPTIONS"]["endpoint_url"] = "http://127.0.0.1:1"
+    settings.STORAGES = {**settings.STORAGES, **closed}
+    client.force_login(alice)
+
+    response = client.get(reverse("programs:lesson_pdf", args=[class_with_exercises.slug]))
+    page = client.get(class_with_exercises.get_absolute_url())
+
+    assert response.status_code == 503
+    assert "Our files are briefly unavailable" in response.text
+    assert page.status_code == 200
+
+
+def test_saving_an_exercise_without_a_new_picture_does_not_fetch_the_stored_one(
+    bucket_storage, s3_server, program, settings
+):
+    exercise = ExerciseFactory(
+        lesson=program.lessons.first(), name="Bridge", image_alt="A person on a mat"
+    )
+    exercise.image = ContentFile(_png(), name="bridge.png")
+    exercise.save()
+    # The bucket goes away: checking the form must not need it for a picture already stored.
+    closed = s3_server.storages("nowhere")
+    for storage in closed.values():
+        storage["OPTIONS"]["endpoint_url"] = "http://127.0.0.1:1"
+    settings.STORAGES = {**settings.STORAGES, **closed}
+    exercise = type(exercise).objects.get(pk=exercise.pk)
+    exercise.cues = "Press through the heels"
+
+    exercise.full_clean()
+
+
+def _png():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#1e6b5c").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def test_copy_files_to_bucket_says_what_to_set_when_no_bucket_is_configured(db):

@@ -53,10 +53,13 @@ def test_only_video_links_the_page_can_play_are_accepted():
         "/static/video/demo-class.webm",
     ]:
         validate_video_url(good)
-    bad_links = ["javascript:alert(1)", "//evil.example/x.mp4", "http://plain.example/a.mp4"]
-    for bad in [*bad_links, "/media/week-1.mp4"]:
+    bad_links = ["javascript:alert(1)", "//evil.example/x.mp4", "/media/week-1.mp4"]
+    # Words and years are not video ids.
+    for bad in [*bad_links, "coming-soon", "placeholder", "2024"]:
         with pytest.raises(ValidationError, match="YouTube, Vimeo or Bunny Stream"):
             validate_video_url(bad)
+    with pytest.raises(ValidationError, match="starts with http://: use the https://"):
+        validate_video_url("http://www.youtube.com/watch?v=dQw4w9WgXcQ")
 
 
 @pytest.mark.parametrize(
