@@ -18,15 +18,18 @@ USEFUL_LIFE = dt.timedelta(days=7)
 PAYMENT_FAILED = "billing-payment-failed"
 CHECKOUT_EXPIRED = "billing-checkout-expired"
 DISPUTE = "billing-dispute"
+PLAN_PAYMENT_FAILED = "billing-plan-payment-failed"
+PLAN_FINISHED = "billing-plan-finished"
 
 
-def queue(order: Order, kind: str) -> None:
-    outbox.queue(kind, f"{kind}:{order.pk}")
+def queue(order: Order, kind: str, about: str = "") -> None:
+    """Once per order and kind, or per order, kind and `about` (a plan's failed invoice)."""
+    outbox.queue(kind, ":".join(filter(None, [kind, str(order.pk), about])))
 
 
 def _build(email):
-    # The key is "<kind>:<order id>" (see `queue`), and the kind is the email's template name.
-    order = Order.objects.select_related("user", "program").get(pk=email.key.rsplit(":", 1)[1])
+    # The key is "<kind>:<order id>[:<about>]" (see `queue`); the kind is the template's name.
+    order = Order.objects.select_related("user", "program").get(pk=email.key.split(":")[1])
     to = settings.INSTRUCTOR_EMAIL if email.kind == DISPUTE else order.user.email
     return build_email(email.kind, to, {"order": order, "user": order.user})
 
@@ -36,5 +39,7 @@ def register_kinds() -> None:
         (PAYMENT_FAILED, "Payment failed (to the client)"),
         (CHECKOUT_EXPIRED, "Checkout expired (to the client)"),
         (DISPUTE, "Payment disputed (to the instructor)"),
+        (PLAN_PAYMENT_FAILED, "A plan payment failed (to the client)"),
+        (PLAN_FINISHED, "Plan paid in full (to the client)"),
     ]:
         kinds.register(name, label=label, build=_build, useful_life=USEFUL_LIFE)

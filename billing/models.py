@@ -42,6 +42,14 @@ class Order(models.Model):
         ABANDONED = "abandoned", "Abandoned (checkout expired)"
         REFUNDED = "refunded", "Refunded in full"
 
+    class PlanStatus(models.TextChoices):
+        """Where a payment plan stands (see `billing.plans`); blank for a payment in full."""
+
+        ACTIVE = "active", "Paying on time"
+        PAST_DUE = "past_due", "A payment failed (grace period, then new weeks wait)"
+        PAID_IN_FULL = "paid_in_full", "Paid in full: the program is theirs"
+        CANCELED = "canceled", "Cancelled before the last payment: access ended"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
     )
@@ -73,6 +81,22 @@ class Order(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     disputed_at = models.DateTimeField(null=True, blank=True)
+    stripe_customer_id = models.CharField("Customer", max_length=255, blank=True)
+    amount_discount = models.PositiveIntegerField(
+        default=0, help_text="Taken off by a promotion code, in the smallest unit."
+    )
+    promotion_code = models.CharField(max_length=255, blank=True)
+    amount_tax = models.PositiveIntegerField(default=0)
+    terms_accepted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the client accepted the terms in Checkout."
+    )
+    # A payment plan: a subscription that ends by itself after `plan_payments` payments.
+    plan_payments = models.PositiveSmallIntegerField(default=0)
+    plan_status = models.CharField(max_length=16, choices=PlanStatus, blank=True)
+    stripe_subscription_id = models.CharField(
+        "Subscription", max_length=255, unique=True, null=True, blank=True
+    )
+    grace_until = models.DateTimeField(null=True, blank=True)
 
     objects = OrderQuerySet.as_manager()
 
@@ -97,11 +121,51 @@ class Order(models.Model):
         return format_money(self.amount_refunded, self.currency)
 
     @property
+    def is_plan(self) -> bool:
+        return self.plan_payments > 0
+
+    @property
+    def discount_display(self) -> str:
+        return format_money(self.amount_discount, self.currency)
+
+    @property
     def stripe_dashboard_url(self) -> str:
         if not self.stripe_payment_intent_id:
             return ""
         mode = "" if self.livemode else "test/"
         return f"https://dashboard.stripe.com/{mode}payments/{self.stripe_payment_intent_id}"
+
+
+class Payment(models.Model):
+    """One invoice of a payment plan, as Stripe has it."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    stripe_invoice_id = models.CharField("Invoice", max_length=255, unique=True)
+    stripe_payment_intent_id = models.CharField(
+        "PaymentIntent", max_length=255, blank=True, db_index=True
+    )
+    status = models.CharField(max_length=16, help_text="Stripe's invoice status.")
+    amount_paid = models.PositiveIntegerField(default=0)
+    amount_refunded = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    invoice_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{format_money(self.amount_paid, self.currency)} ({self.status})"
+
+    @property
+    def amount_display(self) -> str:
+        return format_money(self.amount_paid, self.currency)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == "paid"
 
 
 class StripeEvent(models.Model):

@@ -13,13 +13,14 @@ import stripe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Enrollment
 from programs.services import end_access, enroll
 
-from . import emails, stripe_api
-from .models import Order, StripeEvent
+from . import emails, plans, stripe_api
+from .models import Order, Payment, StripeEvent
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +36,28 @@ SESSION_EVENTS = (
     "checkout.session.expired",
 )
 CHARGE_EVENTS = ("charge.refunded", "charge.dispute.created")
+PLAN_EVENTS = (
+    "invoice.paid",
+    "invoice.payment_failed",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+)
 
 
 @transaction.atomic
-def start_checkout(user, program, *, success_url: str, cancel_url: str) -> str:
+def start_checkout(user, program, *, success_url: str, cancel_url: str, plan=False) -> str:
     """Write a pending order, create its Checkout Session, and return the URL to send the client to.
 
+    `plan` buys the program in the program's monthly payments (a subscription that ends after
+    the last one, see `billing.plans`) instead of in full.
+
     The user's row is locked, so a double click cannot create two sessions. A session the client
-    left open is offered again rather than a second one they could also pay, and a client whose
-    session is complete but not yet settled (a payment still processing) is sent to its success
-    page instead of a new checkout.
+    left open for the same choice is offered again rather than a second one they could also pay,
+    and a client whose session is complete but not yet settled (a payment still processing) is
+    sent to its success page instead of a new checkout.
     """
+    if plan and not program.offers_plan:
+        raise ValueError(f"{program} is not offered in monthly payments.")
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     client = stripe_api.client()
     fresh_since = timezone.now() - REUSE_SESSION_FOR
@@ -61,34 +73,80 @@ def start_checkout(user, program, *, success_url: str, cancel_url: str) -> str:
         if session.status == "complete":
             # Paid or still processing: its success page settles the order and says which.
             return success_url.replace("{CHECKOUT_SESSION_ID}", session.id)
-        if session.status == "open" and waiting.created_at >= fresh_since and open_url is None:
+        same_choice = waiting.is_plan == plan
+        if (
+            session.status == "open"
+            and same_choice
+            and waiting.created_at >= fresh_since
+            and open_url is None
+        ):
             open_url = session.url
     if open_url is not None:
         return open_url
     order = Order.objects.create(
-        user=user, program=program, amount_total=program.price_amount, currency=program.currency
+        user=user,
+        program=program,
+        amount_total=0 if plan else program.price_amount,
+        currency=program.currency,
+        plan_payments=program.plan_payments if plan else 0,
     )
     metadata = {"order_id": str(order.pk), "user_id": str(user.pk), "program": program.slug}
-    session = client.v1.checkout.sessions.create(
-        params={
+    params = {
+        "line_items": [_line_item(program, plan)],
+        "client_reference_id": str(user.pk),
+        "metadata": metadata,
+        "allow_promotion_codes": True,
+        # The program's terms and health disclaimer, accepted on Stripe's page and kept.
+        "consent_collection": {"terms_of_service": "required"},
+        "custom_text": {
+            "terms_of_service_acceptance": {
+                "message": f"I accept the [terms and health disclaimer]"
+                f"({settings.SITE_URL}{reverse('billing:terms')}) of {program.title}."
+            }
+        },
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
+    customer = _known_customer(user)
+    params |= {"customer": customer} if customer else {"customer_email": user.email}
+    if settings.STRIPE_AUTOMATIC_TAX:
+        params |= {"automatic_tax": {"enabled": True}, "billing_address_collection": "required"}
+        if customer:
+            params["customer_update"] = {"address": "auto"}
+    if plan:
+        params |= {"mode": "subscription", "subscription_data": {"metadata": metadata}}
+    else:
+        params |= {
             "mode": "payment",
-            "line_items": [_line_item(program)],
-            "customer_email": user.email,
-            "client_reference_id": str(user.pk),
-            "metadata": metadata,
             "payment_intent_data": {"metadata": metadata},
-            "allow_promotion_codes": True,
-            "success_url": success_url,
-            "cancel_url": cancel_url,
+            "invoice_creation": {"enabled": True},  # a proper receipt, with an invoice number
         }
-    )
+        if not customer:
+            params["customer_creation"] = "always"  # so the client can manage their card later
+    session = client.v1.checkout.sessions.create(params=params)
     order.stripe_session_id = session.id
     order.livemode = session.livemode
     order.save(update_fields=["stripe_session_id", "livemode"])
     return session.url
 
 
-def _line_item(program) -> dict:
+def _known_customer(user) -> str:
+    """The Stripe Customer of the client's earlier payments, so they keep one."""
+    earlier = Order.objects.filter(user=user).exclude(stripe_customer_id="").first()
+    return earlier.stripe_customer_id if earlier else ""
+
+
+def _line_item(program, plan: bool) -> dict:
+    if plan:
+        return {
+            "price_data": {
+                "currency": program.currency,
+                "unit_amount": program.plan_payment_amount,
+                "recurring": {"interval": "month"},
+                "product_data": {"name": f"{program.title} ({program.plan_display})"},
+            },
+            "quantity": 1,
+        }
     if settings.STRIPE_PRICE_ID:
         return {"price": settings.STRIPE_PRICE_ID, "quantity": 1}
     return {
@@ -128,6 +186,12 @@ def apply_session(session) -> Order | None:
     )
     if order is None:
         return None
+    if order.is_plan:
+        if order.status == Order.Status.PENDING:
+            _settle_plan(order, session)
+        elif order.stripe_subscription_id:
+            plans.sync(order)
+        return order
     intent = session.payment_intent
     charge = intent.latest_charge if intent is not None else None
     if order.status == Order.Status.PENDING:
@@ -139,14 +203,57 @@ def apply_session(session) -> Order | None:
     return order
 
 
+def _settle_plan(order: Order, session) -> None:
+    """A plan's checkout completed: its first payment is made, the client is enrolled, and
+    the plan follows its subscription from now on."""
+    if session.status == "expired":
+        order.status = Order.Status.ABANDONED
+        order.save(update_fields=["status"])
+        return
+    if session.status != "complete" or session.payment_status not in SETTLED:
+        return
+    _record_checkout(order, session)
+    order.stripe_subscription_id = _id_of(session.subscription)
+    order.status = Order.Status.PAID
+    order.plan_status = Order.PlanStatus.ACTIVE
+    order.enrollment, _ = enroll(order.user, order.program)
+    order.save()
+    plans.sync(order)
+
+
+def _record_checkout(order: Order, session) -> None:
+    """What the client agreed to and paid at checkout: customer, code, discount, tax, terms."""
+    order.currency = session.currency
+    order.description = session.line_items.data[0].description
+    order.paid_at = timezone.now()
+    order.stripe_customer_id = _id_of(session.customer)
+    totals = session.total_details
+    order.amount_discount = totals.amount_discount if totals else 0
+    order.amount_tax = totals.amount_tax if totals else 0
+    codes = [d.promotion_code for d in session.discounts or [] if d.promotion_code]
+    if codes:
+        code = codes[0]
+        order.promotion_code = (
+            code.code
+            if not isinstance(code, str)
+            else stripe_api.client().v1.promotion_codes.retrieve(code).code
+        )
+    consent = session.consent
+    if consent and consent.terms_of_service == "accepted":
+        order.terms_accepted_at = order.paid_at
+
+
+def _id_of(value) -> str:
+    """A Stripe reference, expanded or not."""
+    return "" if value is None else value if isinstance(value, str) else value.id
+
+
 def _settle(order: Order, session, intent, charge) -> None:
     """A pending order becomes paid (and the client enrolled), failed or abandoned."""
     if session.status == "complete" and session.payment_status in SETTLED:
+        _record_checkout(order, session)
         order.amount_total = session.amount_total
-        order.currency = session.currency
         order.stripe_payment_intent_id = intent.id if intent is not None else ""
-        order.description = session.line_items.data[0].description
-        order.paid_at = timezone.now()
         if charge is not None and charge.refunded:
             # Stripe told us of the refund before the payment: the client never gets access.
             order.status = Order.Status.REFUNDED
@@ -219,14 +326,13 @@ def handle_event(event) -> StripeEvent:
             "livemode": bool(getattr(event, "livemode", False)),
         },
     )
-    session_id = None
+    session_id = obj.id if event.type in SESSION_EVENTS else None
     try:
         with transaction.atomic():
             record = StripeEvent.objects.select_for_update().get(pk=record.pk)
             if record.is_done:
                 return record
-            session_id = _session_id_for(event.type, obj)
-            order = fulfil_checkout(session_id) if session_id else None
+            order = _process(event.type, obj)
             record.order = order
             record.status = StripeEvent.Status.PROCESSED if order else StripeEvent.Status.IGNORED
             record.error = ""
@@ -254,6 +360,58 @@ def _record_failure(record: StripeEvent, exc: Exception, session_id: str | None)
     )
 
 
+def _process(event_type: str, obj) -> Order | None:
+    """Bring the order the event is about in line with Stripe; None if it is not ours."""
+    if event_type in PLAN_EVENTS:
+        return sync_plan(_subscription_id_for(event_type, obj))
+    if event_type in CHARGE_EVENTS:
+        intent_id = getattr(obj, "payment_intent", None)
+        payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first()
+        if intent_id and payment is not None:
+            charge_id = obj.id if event_type == "charge.refunded" else obj.charge
+            return _follow_plan_charge(payment, charge_id)
+    session_id = _session_id_for(event_type, obj)
+    return fulfil_checkout(session_id) if session_id else None
+
+
+def _subscription_id_for(event_type: str, obj) -> str:
+    if event_type.startswith("customer.subscription."):
+        return obj.id
+    # An invoice names its subscription under `parent` (older API versions: `subscription`).
+    parent = getattr(obj, "parent", None)
+    details = getattr(parent, "subscription_details", None) if parent else None
+    return _id_of(details.subscription if details else getattr(obj, "subscription", None))
+
+
+def sync_plan(subscription_id: str) -> Order | None:
+    """The plan of this subscription, in line with Stripe; None for a subscription not ours.
+    A subscription whose checkout we have not settled yet settles it first."""
+    if not subscription_id:
+        return None
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update()
+            .select_related("user", "program", "enrollment")
+            .filter(stripe_subscription_id=subscription_id)
+            .first()
+        )
+        if order is not None:
+            return plans.sync(order)
+    found = stripe_api.client().v1.checkout.sessions.list(
+        params={"subscription": subscription_id, "limit": 1}
+    )
+    return fulfil_checkout(found.data[0].id) if found.data else None
+
+
+@transaction.atomic
+def _follow_plan_charge(payment: Payment, charge_id: str) -> Order:
+    order = Order.objects.select_for_update().select_related("enrollment").get(pk=payment.order_id)
+    payment.order = order
+    charge = stripe_api.client().v1.charges.retrieve(charge_id)
+    plans.follow_charge(payment, charge)
+    return order
+
+
 def _session_id_for(event_type: str, obj) -> str | None:
     """The Checkout Session an event is about: every event we handle comes down to one."""
     if event_type in SESSION_EVENTS:
@@ -279,8 +437,9 @@ def reconcile_checkouts(page_size: int = 100) -> tuple[list[Order], list[str]]:
 
     Stripe retries webhooks for three days, so this is the safety net for a webhook endpoint
     that was down, misconfigured or answering errors for longer. Each session is settled on its
-    own: one that fails is logged and listed, and the others are still settled. Returns the
-    orders fulfilled and the ids of the sessions that failed.
+    own: one that fails is logged and listed, and the others are still settled. Every plan not
+    yet final is brought in line with Stripe too. Returns the orders fulfilled and the ids of
+    the sessions (or subscriptions) that failed.
     """
     since = timezone.now() - RECONCILE_WINDOW
     sessions = stripe_api.client().v1.checkout.sessions.list(
@@ -310,7 +469,24 @@ def reconcile_checkouts(page_size: int = 100) -> tuple[list[Order], list[str]]:
         )
         log.warning("Reconciliation fulfilled %s, which no webhook had", order)
         repaired.append(order)
+    unsettled_plans = Order.objects.filter(
+        plan_status__in=[Order.PlanStatus.ACTIVE, Order.PlanStatus.PAST_DUE]
+    ).values_list("stripe_subscription_id", flat=True)
+    for subscription_id in unsettled_plans:
+        try:
+            sync_plan(subscription_id)
+        except Exception:
+            log.exception("Reconciliation could not bring plan %s up to date", subscription_id)
+            failed.append(subscription_id)
     return repaired, failed
+
+
+def billing_portal_url(customer_id: str, *, return_url: str) -> str:
+    """Stripe's page where a client updates their card and finds their invoices."""
+    session = stripe_api.client().v1.billing_portal.sessions.create(
+        params={"customer": customer_id, "return_url": return_url}
+    )
+    return session.url
 
 
 def request_refund(order: Order) -> None:

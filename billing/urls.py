@@ -10,4 +10,6 @@ urlpatterns = [
     path("checkout/cancelled/", views.cancelled, name="cancelled"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("report/", views.report, name="report"),
+    path("account/", views.account, name="account"),
+    path("terms/", views.terms, name="terms"),
 ]

@@ -5,6 +5,7 @@ import stripe
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -37,17 +38,19 @@ def enrol(request):
     ):
         return redirect("programs:dashboard")
     if request.method != "POST" or not stripe_api.is_configured():
-        return render(
-            request,
-            "billing/enrol.html",
-            {"program": program, "payments_ready": stripe_api.is_configured()},
-        )
+        context = {
+            "program": program,
+            "payments_ready": stripe_api.is_configured(),
+            "grace_days": settings.PLAN_GRACE_DAYS,
+        }
+        return render(request, "billing/enrol.html", context)
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     try:
         url = services.start_checkout(
             user,
             program,
+            plan=request.POST.get("plan") == "1" and program.offers_plan,
             success_url=request.build_absolute_uri(reverse("billing:success"))
             + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=request.build_absolute_uri(reverse("billing:cancelled")),
@@ -87,6 +90,44 @@ def success(request):
         if session.status == "open":
             context["unpaid_checkout_url"] = session.url
     return render(request, "billing/success.html", context)
+
+
+@login_required
+def account(request):
+    """The client's payments, receipts and plan, and the way to Stripe's page for their card."""
+    orders = (
+        Order.objects.filter(user=request.user)
+        .exclude(status__in=[Order.Status.PENDING, Order.Status.ABANDONED])
+        .select_related("program")
+        .prefetch_related("payments")
+    )
+    if request.method == "POST":
+        customer = next((o.stripe_customer_id for o in orders if o.stripe_customer_id), "")
+        if not customer:
+            messages.error(request, "There is no card on file to manage.")
+            return redirect("billing:account")
+        try:
+            url = services.billing_portal_url(
+                customer, return_url=request.build_absolute_uri(reverse("billing:account"))
+            )
+        except stripe.StripeError:
+            log.exception("Could not open the billing portal")
+            messages.error(
+                request,
+                "We could not reach our payment provider just now. Please try again in a minute.",
+            )
+            return redirect("billing:account")
+        return HttpResponseRedirect(url, status=303)
+    return render(
+        request,
+        "billing/account.html",
+        {"orders": orders, "has_customer": any(o.stripe_customer_id for o in orders)},
+    )
+
+
+@require_GET
+def terms(request):
+    return render(request, "billing/terms.html", {"program": Program.current_or_404()})
 
 
 @require_GET

@@ -318,6 +318,10 @@ CSRF_FAILURE_VIEW = "healhips.views.csrf_failure"
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_PRICE_ID = env.str("STRIPE_PRICE_ID", default="")
+# Stripe Tax on Checkout (set up tax registrations in Stripe first).
+STRIPE_AUTOMATIC_TAX = env.bool("STRIPE_AUTOMATIC_TAX", default=False)
+# Days a payment plan may be behind before new weeks wait for the payment.
+PLAN_GRACE_DAYS = env.int("PLAN_GRACE_DAYS", default=7)
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET and not DEBUG:
     # Without it no payment could ever be fulfilled by webhook: refuse to start half set up.

@@ -237,11 +237,21 @@ class ProgramAdminForm(forms.ModelForm):
         help_text="What a client pays for the whole program, for example 149 or 149.00.",
     )
 
+    plan_payment = forms.DecimalField(
+        label="each monthly payment",
+        required=False,
+        min_value=Decimal("0.50"),
+        max_digits=8,
+        decimal_places=2,
+        help_text="What a client on the plan pays each month, for example 55.",
+    )
+
     class Meta:
         model = Program
         fields = [
             "title", "tagline", "is_published", "description", "audience",
-            "instructor_name", "instructor_bio", "currency", "unlock_interval_days", "unlock_hour",
+            "instructor_name", "instructor_bio", "currency", "plan_payments",
+            "unlock_interval_days", "unlock_hour",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -250,10 +260,29 @@ class ProgramAdminForm(forms.ModelForm):
             self.initial["price"] = from_minor_units(
                 self.instance.price_amount, self.instance.currency
             )
+            if self.instance.plan_payment_amount:
+                self.initial["plan_payment"] = from_minor_units(
+                    self.instance.plan_payment_amount, self.instance.currency
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        payments, amount = cleaned.get("plan_payments"), cleaned.get("plan_payment")
+        if payments == 1:
+            self.add_error("plan_payments", "A plan is 2 payments or more; 0 offers no plan.")
+        elif payments and not amount:
+            self.add_error("plan_payment", "Say what each monthly payment is.")
+        return cleaned
 
     def save(self, commit=True):
         program = super().save(commit=False)
         program.price_amount = to_minor_units(self.cleaned_data["price"], program.currency)
+        plan_payment = self.cleaned_data.get("plan_payment")
+        program.plan_payment_amount = (
+            to_minor_units(plan_payment, program.currency)
+            if program.plan_payments and plan_payment
+            else 0
+        )
         if commit:
             program.save()
         return program
@@ -271,7 +300,7 @@ class ProgramAdmin(SortableAdminBase, admin.ModelAdmin):
             "Sales page",
             {"fields": ["description", "audience", "instructor_name", "instructor_bio"]},
         ),
-        ("Price", {"fields": ["price", "currency"]}),
+        ("Price", {"fields": ["price", "currency", "plan_payments", "plan_payment"]}),
         ("Weekly unlocking", {"fields": ["unlock_interval_days", "unlock_hour"]}),
     ]
 

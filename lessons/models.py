@@ -64,6 +64,15 @@ class Program(models.Model):
         help_text="In the smallest unit of the currency: 14900 is $149.00."
     )
     currency = models.CharField(max_length=3, choices=CURRENCIES, default="usd")
+    plan_payments = models.PositiveSmallIntegerField(
+        "monthly payments in a payment plan",
+        default=0,
+        validators=[MaxValueValidator(12)],
+        help_text="Also offer the program in this many monthly payments, for example 3. "
+        "0 offers paying in full only.",
+    )
+    # In the currency's smallest unit, like the price; the admin shows "55.00".
+    plan_payment_amount = models.PositiveIntegerField(default=0)
     unlock_interval_days = models.PositiveSmallIntegerField(
         "days between weeks",
         default=7,
@@ -121,6 +130,16 @@ class Program(models.Model):
     @property
     def price_display(self) -> str:
         return format_money(self.price_amount, self.currency)
+
+    @property
+    def offers_plan(self) -> bool:
+        return self.plan_payments >= 2 and self.plan_payment_amount > 0
+
+    @property
+    def plan_display(self) -> str:
+        """ "3 monthly payments of $55" """
+        amount = format_money(self.plan_payment_amount, self.currency)
+        return f"{self.plan_payments} monthly payments of {amount}"
 
     @cached_property
     def week_count(self) -> int:

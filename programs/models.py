@@ -63,6 +63,12 @@ class Enrollment(models.Model):
     reminded_on = models.DateField(null=True, blank=True, editable=False)
     # The private calendar feed's address; a new one makes the old address stop working.
     calendar_token = models.CharField(max_length=43, unique=True, default=new_calendar_token)
+    new_weeks_held_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Weeks that would open after this moment stay closed until it is cleared "
+        "(a payment plan behind after its grace period). Weeks already open stay open.",
+    )
 
     objects = EnrollmentQuerySet.as_manager()
 
@@ -131,9 +137,22 @@ class Enrollment(models.Model):
 
         Weeks open in order, so "week N is open" is exactly "N <= this number". This is the one
         unlock rule: pages, querysets, emails, PDF downloads and the calendar all ask it. The
-        instructor's "unlock everything" wins over any pause.
+        instructor's "unlock everything" wins over any pause or hold; a hold stops the clock
+        at its moment, and clearing it opens at once every week due since.
         """
-        return MAX_WEEKS if self.unlocked_all else self.scheduled_week(at)
+        if self.unlocked_all:
+            return MAX_WEEKS
+        at = at or timezone.now()
+        if self.new_weeks_held_from is not None:
+            at = min(at, self.new_weeks_held_from)
+        return self.scheduled_week(at)
+
+    def weeks_held(self, at: dt.datetime | None = None) -> bool:
+        """Whether a week that is due by now stays closed because of the hold."""
+        at = at or timezone.now()
+        return self.new_weeks_held_from is not None and self.open_week_limit(at) < (
+            self.scheduled_week(at)
+        )
 
     def scheduled_week(self, at: dt.datetime | None = None) -> int:
         """The last week the schedule (pauses and repeats included) has opened at `at`, whether

@@ -62,6 +62,7 @@ def dashboard(request, viewer):
             and enrollment.planned_pause(timezone.localdate(timezone=enrollment.zone)),
             "can_repeat": enrollment
             and services.can_repeat_week(enrollment, viewer.program.week_count),
+            "weeks_held": enrollment and enrollment.weeks_held(),
         },
     )
 

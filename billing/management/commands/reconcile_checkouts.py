@@ -18,6 +18,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Reconciled: {len(repaired)} missed order(s) fulfilled.")
         if failed:
             raise CommandError(
-                f"{len(failed)} Checkout Session(s) could not be settled (see the log; the "
-                f"others were): {', '.join(failed)}"
+                f"{len(failed)} Checkout Session(s) or plan(s) could not be settled (see the "
+                f"log; the others were): {', '.join(failed)}"
             )

@@ -1,0 +1,157 @@
+"""Payment plans: a monthly subscription that ends by itself after its last payment.
+
+A plan's state is worked out again from Stripe's current view of its subscription and invoices
+whenever anything about it happens (a webhook, the success page, reconciliation), with the
+order's row locked. So events may arrive late, twice or in any order: a late `invoice.paid`
+after the subscription was cancelled finds it cancelled, and changes nothing.
+
+| Stripe says                                 | plan status  | access                          |
+|---------------------------------------------|--------------|---------------------------------|
+| as many invoices paid as the plan has       | paid in full | the program is theirs for good  |
+| subscription cancelled before that          | cancelled    | ends (revoked)                  |
+| subscription past due or unpaid             | past due     | full for PLAN_GRACE_DAYS, then  |
+|                                             |              | new weeks wait (open ones stay) |
+| otherwise (active)                          | active       | full; a hold is lifted at once  |
+
+"Paid in full" and "cancelled" are final. Refunds and disputes of one payment follow the same
+policy as a payment in full (`billing.services`): a dispute suspends access; access ends when
+every payment has been refunded in full.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from programs.models import Enrollment
+from programs.services import end_access
+
+from . import emails, stripe_api
+from .models import Order, Payment
+
+FINAL = (Order.PlanStatus.PAID_IN_FULL, Order.PlanStatus.CANCELED)
+
+
+def sync(order: Order) -> Order:
+    """Bring the plan of `order` (row locked by the caller) in line with Stripe."""
+    client = stripe_api.client()
+    subscription = client.v1.subscriptions.retrieve(order.stripe_subscription_id)
+    invoices = client.v1.invoices.list(
+        params={"subscription": subscription.id, "limit": 100, "expand": ["data.payments"]}
+    )
+    payments = [_record(order, invoice) for invoice in invoices.auto_paging_iter()]
+    paid = [payment for payment in payments if payment.is_paid]
+    order.amount_total = sum(payment.amount_paid for payment in paid)
+    if order.plan_status not in FINAL:
+        if subscription.status != "canceled":
+            _end_after_last_payment(client, order, subscription)
+        _follow(order, subscription, paid, payments)
+    order.save()
+    return order
+
+
+def _follow(order: Order, subscription, paid: list[Payment], payments: list[Payment]) -> None:
+    enrollment = order.enrollment
+    if len(paid) >= order.plan_payments:
+        order.plan_status = Order.PlanStatus.PAID_IN_FULL
+        order.grace_until = None
+        _hold_new_weeks(enrollment, None)
+        emails.queue(order, emails.PLAN_FINISHED)
+    elif subscription.status in ("canceled", "incomplete_expired"):
+        order.plan_status = Order.PlanStatus.CANCELED
+        if enrollment is not None and enrollment.status != Enrollment.Status.REVOKED:
+            end_access(enrollment, Enrollment.Status.REVOKED)
+    elif subscription.status in ("past_due", "unpaid"):
+        order.plan_status = Order.PlanStatus.PAST_DUE
+        if order.grace_until is None:
+            order.grace_until = timezone.now() + dt.timedelta(days=settings.PLAN_GRACE_DAYS)
+        _hold_new_weeks(enrollment, order.grace_until)
+        failing = [payment for payment in payments if payment.status == "open"]
+        if failing:
+            emails.queue(order, emails.PLAN_PAYMENT_FAILED, failing[-1].stripe_invoice_id)
+    else:
+        order.plan_status = Order.PlanStatus.ACTIVE
+        order.grace_until = None
+        _hold_new_weeks(enrollment, None)
+
+
+def _hold_new_weeks(enrollment: Enrollment | None, from_moment: dt.datetime | None) -> None:
+    if enrollment is not None and enrollment.new_weeks_held_from != from_moment:
+        Enrollment.objects.filter(pk=enrollment.pk).update(new_weeks_held_from=from_moment)
+        enrollment.new_weeks_held_from = from_moment
+
+
+def _end_after_last_payment(client, order: Order, subscription) -> None:
+    """Give the subscription a schedule of exactly `plan_payments` months that then cancels
+    it. Stripe keeps one schedule per subscription, and the keys make a retry harmless."""
+    if subscription.schedule:
+        return
+    schedule = client.v1.subscription_schedules.create(
+        params={"from_subscription": subscription.id},
+        options={"idempotency_key": f"plan-schedule-{subscription.id}"},
+    )
+    price = subscription["items"].data[0].price.id
+    client.v1.subscription_schedules.update(
+        schedule.id,
+        params={
+            "end_behavior": "cancel",
+            "phases": [
+                {
+                    "items": [{"price": price, "quantity": 1}],
+                    "start_date": schedule.phases[0].start_date,
+                    "duration": {"interval": "month", "interval_count": order.plan_payments},
+                }
+            ],
+        },
+        options={"idempotency_key": f"plan-schedule-phases-{subscription.id}"},
+    )
+
+
+def _record(order: Order, invoice) -> Payment:
+    paid_at = invoice.status_transitions.paid_at
+    payment, _ = Payment.objects.update_or_create(
+        stripe_invoice_id=invoice.id,
+        defaults={
+            "order": order,
+            "status": invoice.status,
+            "amount_paid": invoice.amount_paid,
+            "currency": invoice.currency,
+            "attempt_count": invoice.attempt_count,
+            "invoice_url": invoice.hosted_invoice_url or "",
+            "stripe_payment_intent_id": _payment_intent_of(invoice),
+            "created_at": dt.datetime.fromtimestamp(invoice.created, tz=dt.UTC),
+            "paid_at": dt.datetime.fromtimestamp(paid_at, tz=dt.UTC) if paid_at else None,
+        },
+    )
+    return payment
+
+
+def _payment_intent_of(invoice) -> str:
+    """The PaymentIntent that paid the invoice (its charge is what refunds and disputes name)."""
+    payments = getattr(invoice, "payments", None)
+    for entry in payments.data if payments else []:
+        if entry.payment.type == "payment_intent":
+            return entry.payment.payment_intent
+    return ""
+
+
+def follow_charge(payment: Payment, charge) -> None:
+    """A refund or dispute of one plan payment (the order's row locked by the caller)."""
+    order = payment.order
+    payment.amount_refunded = min(charge.amount_refunded, payment.amount_paid)
+    payment.save(update_fields=["amount_refunded"])
+    paid = order.payments.filter(status="paid")
+    order.amount_refunded = sum(p.amount_refunded for p in paid)
+    order.save(update_fields=["amount_refunded"])
+    enrollment = order.enrollment
+    if enrollment is None:
+        return
+    if charge.disputed and order.disputed_at is None:
+        order.disputed_at = timezone.now()
+        order.save(update_fields=["disputed_at"])
+        if enrollment.status == Enrollment.Status.ACTIVE:
+            end_access(enrollment, Enrollment.Status.SUSPENDED)
+        emails.queue(order, emails.DISPUTE)
+    all_refunded = all(p.amount_refunded >= p.amount_paid for p in paid)
+    if all_refunded and enrollment.status != Enrollment.Status.REVOKED:
+        end_access(enrollment, Enrollment.Status.REVOKED)
