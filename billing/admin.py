@@ -3,8 +3,32 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from lib.money import format_money
+
 from . import services
-from .models import Order, StripeEvent
+from .models import Order, Payment, StripeEvent
+
+
+class PaymentInline(admin.TabularInline):
+    """A plan's monthly payments, as Stripe has them."""
+
+    model = Payment
+    extra = 0
+    fields = ["created_at", "amount_display", "status", "attempt_count", "paid_at", "refunded"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name = "plan payment"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Amount")
+    def amount_display(self, payment):
+        return payment.amount_display
+
+    @admin.display(description="Refunded")
+    def refunded(self, payment):
+        return format_money(payment.amount_refunded, payment.currency)
 
 
 @admin.register(Order)
@@ -17,13 +41,16 @@ class OrderAdmin(admin.ModelAdmin):
         "user",
         "program",
         "status",
+        "plan_status",
         "amount_display",
+        "promotion_code",
         "refunded_display",
         "disputed_at",
         "created_at",
         "paid_at",
     ]
-    list_filter = ["status", "program"]
+    list_filter = ["status", "plan_status", "program"]
+    inlines = [PaymentInline]
     search_fields = ["user__email", "stripe_session_id", "stripe_payment_intent_id"]
     date_hierarchy = "created_at"
     list_select_related = ["user", "program"]
@@ -35,11 +62,22 @@ class OrderAdmin(admin.ModelAdmin):
                 "fields": [
                     "user", "program", "status", "description", "amount_display",
                     "refunded_display", "enrollment_link", "created_at", "paid_at", "disputed_at",
+                    "terms_accepted_at",
                 ]
             },
         ),
+        ("Payment plan", {"fields": ["plan_status", "plan_payments", "grace_until"]}),
+        ("Discount and tax", {"fields": ["promotion_code", "discount_display", "tax_display"]}),
         # Stripe's own references, for when she talks to Stripe: out of the way otherwise.
-        ("Stripe details", {"classes": ["collapse"], "fields": ["stripe_links", "livemode"]}),
+        (
+            "Stripe details",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "stripe_links", "stripe_customer_id", "stripe_subscription_id", "livemode",
+                ],
+            },
+        ),
     ]  # fmt: skip
     readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
 
@@ -56,6 +94,14 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="Refunded", ordering="amount_refunded")
     def refunded_display(self, obj):
         return obj.refunded_display
+
+    @admin.display(description="Discount")
+    def discount_display(self, obj):
+        return obj.discount_display
+
+    @admin.display(description="Tax")
+    def tax_display(self, obj):
+        return format_money(obj.amount_tax, obj.currency)
 
     @admin.display(description="Enrollment")
     def enrollment_link(self, obj):

@@ -390,7 +390,7 @@ def sync_plan(subscription_id: str) -> Order | None:
         return None
     with transaction.atomic():
         order = (
-            Order.objects.select_for_update()
+            Order.objects.select_for_update(of=("self",))
             .select_related("user", "program", "enrollment")
             .filter(stripe_subscription_id=subscription_id)
             .first()
@@ -405,7 +405,11 @@ def sync_plan(subscription_id: str) -> Order | None:
 
 @transaction.atomic
 def _follow_plan_charge(payment: Payment, charge_id: str) -> Order:
-    order = Order.objects.select_for_update().select_related("enrollment").get(pk=payment.order_id)
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("enrollment")
+        .get(pk=payment.order_id)
+    )
     payment.order = order
     charge = stripe_api.client().v1.charges.retrieve(charge_id)
     plans.follow_charge(payment, charge)
