@@ -1,10 +1,13 @@
 """axe-core (WCAG 2.0/2.1/2.2 A and AA, target size included) finds nothing on our pages."""
 
+import datetime as dt
 import json
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
+from billing.models import Order, Payment
 from programs.models import Completion
 from tests.factories import PASSWORD, ExerciseFactory
 
@@ -16,6 +19,7 @@ SIGNED_OUT_PAGES = {
     "sign-in": "/accounts/login/",
     "sign-in code request": "/accounts/login/code/",
     "page not found": "/no-such-page/",
+    "terms and health disclaimer": "/billing/terms/",
 }
 
 
@@ -52,6 +56,30 @@ def test_signed_in_pages_have_no_accessibility_violations(viewport_page, site, a
         Completion.objects.create(user=alice, lesson=lesson)
     sign_in(viewport_page, site, alice.email, PASSWORD)
     _check(viewport_page, site, _signed_in_pages(program))
+
+
+def test_a_plan_behind_on_its_payments_and_the_payments_page_have_no_violations(
+    viewport_page, site, alice, program
+):
+    enrollment = alice.enrollments.get()
+    enrollment.new_weeks_held_from = timezone.now() - dt.timedelta(days=8)
+    enrollment.save()
+    plan = Order.objects.create(
+        user=alice, program=program, enrollment=enrollment, status="paid", amount_total=5500,
+        currency="usd", plan_payments=3, plan_status="past_due", stripe_customer_id="cus_1",
+        grace_until=timezone.now() - dt.timedelta(days=1),
+    )  # fmt: skip
+    for n, status in enumerate(["paid", "open"]):
+        Payment.objects.create(
+            order=plan, stripe_invoice_id=f"in_{n}", status=status, amount_paid=5500,
+            currency="usd", created_at=timezone.now(), invoice_url="https://invoice.example/",
+        )  # fmt: skip
+    sign_in(viewport_page, site, alice.email, PASSWORD)
+    _check(
+        viewport_page, site, {"dashboard, weeks held": "/program/", "payments": "/billing/account/"}
+    )
+    viewport_page.goto(f"{site}/program/")
+    assert "Your next week is waiting for a payment" in viewport_page.content()
 
 
 def test_the_class_page_with_its_drawers_open_and_an_error_has_no_violations(

@@ -9,7 +9,7 @@ from tests.billing.conftest import stripe_server  # noqa: F401 - the fixture, sh
 from tests.billing.stripe_server import deliver_over_http
 from tests.factories import PASSWORD
 
-from .conftest import BROWSER_ZONE, PHONE, axe_violations, last_code_sent_to
+from .conftest import BROWSER_ZONE, PHONE, axe_violations, last_code_sent_to, sign_in
 
 NEW_EMAIL = "erin@example.com"
 
@@ -106,3 +106,25 @@ def test_the_visitor_journey_works_with_the_keyboard_alone(page, site, program, 
     _press_enter_and_wait(page)
 
     expect(page).to_have_url(re.compile(re.escape(f"{checkout_server.url}/pay/cs_test_")))
+
+
+def test_a_client_chooses_the_payment_plan_and_lands_on_their_program(
+    viewport_page, site, program, dave, checkout_server
+):
+    program.plan_payments, program.plan_payment_amount = 3, 5500
+    program.save()
+    page = viewport_page
+    sign_in(page, site, dave.email, PASSWORD)
+    page.goto(site)
+
+    page.get_by_role("button", name="Pay in 3 monthly payments of $55").first.click()
+    expect(page).to_have_url(re.compile(re.escape(f"{checkout_server.url}/pay/cs_test_")))
+    page.get_by_role("button", name="Pay").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("You’re in")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Go to my program").click()
+    expect(page.get_by_role("link", name="Week 1:")).to_be_visible()
+    page.goto(f"{site}/billing/account/")
+    expect(page.get_by_text("Payments of your plan (1 of 3)")).to_be_visible()
+    assert axe_violations(page) == []
