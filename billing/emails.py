@@ -20,6 +20,7 @@ CHECKOUT_EXPIRED = "billing-checkout-expired"
 DISPUTE = "billing-dispute"
 PLAN_PAYMENT_FAILED = "billing-plan-payment-failed"
 PLAN_FINISHED = "billing-plan-finished"
+PLAN_GRACE_ENDING = "billing-plan-grace-ending"
 
 
 def queue(order: Order, kind: str, about: str = "") -> None:
@@ -40,6 +41,7 @@ def register_kinds() -> None:
         (CHECKOUT_EXPIRED, "Checkout expired (to the client)"),
         (DISPUTE, "Payment disputed (to the instructor)"),
         (PLAN_PAYMENT_FAILED, "A plan payment failed (to the client)"),
+        (PLAN_GRACE_ENDING, "A plan's grace period ends tomorrow (to the client)"),
         (PLAN_FINISHED, "Plan paid in full (to the client)"),
     ]:
         kinds.register(name, label=label, build=_build, useful_life=USEFUL_LIFE)

@@ -75,6 +75,18 @@ def _follow(order: Order, subscription, paid: list[Payment], payments: list[Paym
         _hold_new_weeks(enrollment, None)
 
 
+def warn_grace_ending(within: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Queue the "new weeks will wait" email for plans whose grace period ends within `within`:
+    once per grace period (the outbox key names it), so hourly runs and two beats are harmless."""
+    now = timezone.now()
+    ending = Order.objects.filter(
+        plan_status=Order.PlanStatus.PAST_DUE, grace_until__gt=now, grace_until__lte=now + within
+    )
+    for order in ending:
+        emails.queue(order, emails.PLAN_GRACE_ENDING, order.grace_until.strftime("%Y%m%dT%H%M"))
+    return len(ending)
+
+
 def _hold_new_weeks(enrollment: Enrollment | None, from_moment: dt.datetime | None) -> None:
     if enrollment is not None and enrollment.new_weeks_held_from != from_moment:
         Enrollment.objects.filter(pk=enrollment.pk).update(new_weeks_held_from=from_moment)

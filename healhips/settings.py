@@ -371,6 +371,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    "plan-grace-ending": {
+        "task": "billing.tasks.warn_plans_grace_ending",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 50 * 60},
+    },
     "journal-digest": {
         "task": "journal.tasks.send_weekly_digest",
         "schedule": crontab(minute=5),

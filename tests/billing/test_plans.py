@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from billing.models import Order, Payment
+from billing.tasks import warn_plans_grace_ending
 from programs.models import Enrollment
 
 from .stripe_server import post_event
@@ -304,3 +305,18 @@ def test_the_instructor_sees_the_plans_state_and_its_payments_in_the_admin(
     assert "Plan payments" in page.text
     assert page.text.count("$55") >= 2
     assert "open" in page.text and "paid" in page.text
+
+
+def test_the_client_is_told_once_the_day_before_new_weeks_start_to_wait(
+    subscription, stripe_server, deliver, clock, dave, django_capture_on_commit_callbacks
+):
+    month(clock, stripe_server, subscription, deliver, 1, succeed=False)
+    title = order().program.title
+    subject = f"Your next week of {title} is waiting for a payment"
+
+    for hours in (0, 24 * 6 + 1, 24 * 6 + 2, 24 * 6 + 3):  # hourly, from the failure on
+        clock.move_to(START + 30 * DAY + dt.timedelta(hours=hours))
+        with django_capture_on_commit_callbacks(execute=True):
+            warn_plans_grace_ending()
+
+    assert subjects_to(dave.email).count(subject) == 1
