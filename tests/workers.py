@@ -77,12 +77,12 @@ def start_celery_worker(transactional_db, tmp_path):
 
 @contextlib.contextmanager
 def broker_at(url: str):
-    """Publish to the broker at `url` while in the block. Celery keeps a connection pool and a
-    producer pool for the broker it first used: both are dropped at each switch."""
+    """Publish to the broker at `url` while in the block. The app keeps its connection pool and
+    producer pool from the broker it first used: it forgets them at each switch and finds the
+    pools of the new address in kombu's registry (they are shared, so none is closed here)."""
 
     def switch(to):
         celery_app.conf.broker_url = to
-        celery_app.pool.force_close_all()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
