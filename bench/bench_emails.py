@@ -224,6 +224,7 @@ def main():
     from django.conf import settings
     from django.utils import timezone
 
+    from outbox import services as outbox
     from programs import notices
 
     at = timezone.now()
@@ -253,7 +254,7 @@ def main():
     print(
         f"PostgreSQL and Redis on this machine; {ENROLMENTS:,} active enrollments in five time "
         f"zones, of which {DUE:,} are owed a week email (set up in {seeded:.0f} s). Batches of "
-        f"{notices.BATCH_SIZE:,}; each publish is one Redis round trip."
+        f"{notices.BATCH_SIZE:,}."
     )
     print()
     print("| Measure | Result |")
@@ -274,8 +275,9 @@ def main():
     )
     print()
     print(
-        f"Retries back off from {settings.OUTBOX_RETRY_SECONDS} s; every email is its own "
-        "SMTP connection (Django's backend opens one per send)."
+        f"Retries back off from {settings.OUTBOX_RETRY_SECONDS} s. The sweep publishes one "
+        f"task per {outbox.SEND_BATCH_SIZE} emails, and a worker sends each batch over one SMTP "
+        "connection."
     )
 
 

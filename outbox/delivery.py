@@ -11,6 +11,7 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,7 +26,33 @@ STALE_AFTER = dt.timedelta(minutes=30)
 
 @shared_task
 def send_email(email_id: int):
+    """One email: what the queue held before emails went out in batches (a deploy may find
+    such messages still queued)."""
     deliver(email_id)
+
+
+@shared_task
+def send_emails(email_ids: list[int]):
+    """A batch, over one SMTP connection: the sweep queues thousands at once, and a connection
+    per message (Django's default) costs more than the message. A connection that breaks is
+    opened again for the next email; the one that failed is retried later as usual."""
+    connection = get_connection()
+    try:
+        for email_id in email_ids:
+            _open(connection)
+            if deliver(email_id, connection=connection) == Email.State.PENDING:
+                connection.close()
+    finally:
+        connection.close()
+
+
+def _open(connection) -> None:
+    """Open the batch's connection if it is not; a server that cannot be reached fails the
+    send itself, which records the attempt."""
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError):
+        connection.close()
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -35,7 +62,9 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.OUTBOX_MAX_RETRY_SECONDS))
 
 
-def deliver(email_id: int) -> None:
+def deliver(email_id: int, *, connection=None) -> str | None:
+    """Send the email once, over `connection` if given (kept open for the next one). Returns
+    the state it ended in, or None if another worker had it."""
     now = timezone.now()
     claimed = Email.objects.filter(pk=email_id, state=Email.State.PENDING).update(
         state=Email.State.SENDING,
@@ -44,39 +73,38 @@ def deliver(email_id: int) -> None:
         due_at=now + STALE_AFTER,
     )
     if claimed != 1:
-        return
+        return None
     email = Email.objects.get(pk=email_id)
     if now >= email.expires_at:
-        _finish(email, Email.State.FAILED, error=f"Gave up: too late to send. {email.last_error}")
-        return
+        error = f"Gave up: too late to send. {email.last_error}"
+        return _finish(email, Email.State.FAILED, error=error)
     try:
         message = kinds.get(email.kind).message(email)
     except kinds.Skip as reason:
-        _finish(email, Email.State.SKIPPED, error=str(reason))
-        return
+        return _finish(email, Email.State.SKIPPED, error=str(reason))
     except Exception as exc:
         # A bug in a builder is logged with its traceback and retried like an outage: fixing
         # the code lets the email go out; a bug that stays fails the email visibly.
         log.exception("Could not build outbox email %s (%s)", email.pk, email.kind)
-        _failed_attempt(email, f"Could not write the email: {type(exc).__name__}")
-        return
+        return _failed_attempt(email, f"Could not write the email: {type(exc).__name__}")
+    if connection is not None:
+        message.connection = connection
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
-        _failed_attempt(email, f"{type(exc).__name__}: {exc}", to=_recipients(message))
-        return
+        return _failed_attempt(email, f"{type(exc).__name__}: {exc}", to=_recipients(message))
     except Exception as exc:
         log.exception("Could not send outbox email %s (%s)", email.pk, email.kind)
-        _failed_attempt(email, f"Could not send: {type(exc).__name__}", to=_recipients(message))
-        return
-    _finish(email, Email.State.SENT, to=_recipients(message))
+        error = f"Could not send: {type(exc).__name__}"
+        return _failed_attempt(email, error, to=_recipients(message))
+    return _finish(email, Email.State.SENT, to=_recipients(message))
 
 
 def _recipients(message) -> str:
     return ", ".join(message.to)[:254]
 
 
-def _finish(email: Email, state: str, *, error: str | None = None, to: str | None = None) -> None:
+def _finish(email: Email, state: str, *, error: str | None = None, to: str | None = None) -> str:
     now = timezone.now()
     changes = {"state": state, "updated_at": now, "payload": {}}
     if state == Email.State.SENT:
@@ -88,6 +116,7 @@ def _finish(email: Email, state: str, *, error: str | None = None, to: str | Non
         changes["to"] = to
     if _this_claim(email).update(**changes) != 1:
         log.warning("Outbox email %s was taken back by a sweep while it was being sent", email.pk)
+    return state
 
 
 def _this_claim(email: Email):
@@ -96,14 +125,15 @@ def _this_claim(email: Email):
     return Email.objects.filter(pk=email.pk, state=Email.State.SENDING, attempts=email.attempts)
 
 
-def _failed_attempt(email: Email, error: str, *, to: str | None = None) -> None:
+def _failed_attempt(email: Email, error: str, *, to: str | None = None) -> str:
+    log.warning("Outbox email %s (%s), attempt %s: %s", email.pk, email.kind, email.attempts, error)
     now = timezone.now()
     retry_at = now + retry_delay(email.attempts)
     if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS or retry_at >= email.expires_at:
-        _finish(email, Email.State.FAILED, error=f"Gave up after {email.attempts} tries: {error}")
-    else:
-        changes = {} if to is None else {"to": to}
-        _this_claim(email).update(
-            state=Email.State.PENDING, last_error=error, updated_at=now, due_at=retry_at, **changes
-        )
-    log.warning("Outbox email %s (%s), attempt %s: %s", email.pk, email.kind, email.attempts, error)
+        error = f"Gave up after {email.attempts} tries: {error}"
+        return _finish(email, Email.State.FAILED, error=error)
+    changes = {} if to is None else {"to": to}
+    _this_claim(email).update(
+        state=Email.State.PENDING, last_error=error, updated_at=now, due_at=retry_at, **changes
+    )
+    return Email.State.PENDING

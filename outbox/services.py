@@ -14,12 +14,14 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from . import kinds
-from .delivery import send_email
+from .delivery import send_emails
 from .models import Email
 
 # A new email's send task should have run by then; if not, the sweep enqueues it again.
 ENQUEUE_GRACE = dt.timedelta(minutes=10)
 SWEEP_BATCH_SIZE = 1000
+# Emails per task message: sent one after another over one SMTP connection.
+SEND_BATCH_SIZE = 50
 
 
 def _new_fields(kind: str, at: dt.datetime | None = None, **fields) -> dict:
@@ -76,10 +78,12 @@ def enqueue_on_commit(email_ids: list[int]) -> None:
 
 
 def _enqueue(email_ids: list[int]) -> None:
-    # One broker connection for the batch, not a pool checkout per message.
-    with send_email.app.producer_or_acquire() as producer:
-        for email_id in email_ids:
-            send_email.apply_async((email_id,), producer=producer)
+    """One message per SEND_BATCH_SIZE emails (a worker sends each batch over one SMTP
+    connection), over one broker connection: a sweep of 10,000 is 200 publishes, not 10,000."""
+    with send_emails.app.producer_or_acquire() as producer:
+        for start in range(0, len(email_ids), SEND_BATCH_SIZE):
+            batch = email_ids[start : start + SEND_BATCH_SIZE]
+            send_emails.apply_async((batch,), producer=producer)
 
 
 def sweep(at: dt.datetime | None = None, *, batch_size=SWEEP_BATCH_SIZE) -> int:

@@ -18,14 +18,16 @@ class Inbox:
     many seconds before answering. A message counts as delivered only once the 250 reply goes out,
     as with a real server: a client that hangs up first (a killed worker) delivered nothing.
     `arrived` counts messages whose data came in, answered or not; `answered_at` holds the time
-    each delivered message was accepted. `stop()` and `start()` take the server down and back up
-    on the same port.
+    each delivered message was accepted; `connections` the client address of each delivered
+    message, one per SMTP connection it came over. `stop()` and `start()` take the server down
+    and back up on the same port.
     """
 
     def __init__(self):
         self.arrived = 0
         self.messages = []
         self.answered_at = []
+        self.connections = []
         self.refuse = 0
         self.delay = 0.0
         self.port = free_port()
@@ -53,6 +55,7 @@ class Inbox:
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((envelope.rcpt_tos, message))
         self.answered_at.append(timezone.now())
+        self.connections.append(session.peer)
         return "250 OK"
 
     def wait_for(self, count: int, timeout: float = 30) -> list:

@@ -61,6 +61,40 @@ def test_a_real_worker_delivers_the_week_email_with_both_parts_and_unsubscribe_h
     assert Notice.objects.get(week=2).email.sent_at is not None
 
 
+def test_a_sweeps_emails_go_out_over_one_smtp_connection_per_batch(
+    due_clients, start_celery_worker, smtp_server
+):
+    expected = due_clients(60)  # two batches of up to 50
+    start_celery_worker(EMAIL_URL=smtp_server.url)
+
+    notices.sweep()
+    smtp_server.wait_for(60)
+    wait_until_all_sent()
+
+    assert _recipients(smtp_server) == sorted(expected)
+    assert len(set(smtp_server.connections)) == 2
+
+
+def test_a_refused_email_in_a_batch_is_retried_and_the_batch_goes_on(
+    due_clients, start_celery_worker, smtp_server
+):
+    expected = due_clients(5)
+    smtp_server.refuse = 1
+    start_celery_worker(EMAIL_URL=smtp_server.url)
+
+    notices.sweep()
+    smtp_server.wait_for(4)
+    time.sleep(1)
+    assert len(smtp_server.messages) == 4
+    # The refused one waits for its retry; the sweep sends it once it is due.
+    with time_machine.travel(dt.timedelta(minutes=2)):
+        outbox.sweep()
+    smtp_server.wait_for(5)
+    wait_until_all_sent()
+
+    assert _recipients(smtp_server) == sorted(expected)
+
+
 def test_the_sweep_run_twice_and_two_sweeps_at_once_send_each_email_once(
     due_clients, start_celery_worker, smtp_server
 ):
