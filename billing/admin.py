@@ -126,6 +126,8 @@ class OrderAdmin(admin.ModelAdmin):
         for order in queryset.filter(status=Order.Status.PAID):
             try:
                 services.request_refund(order)
+            except ValueError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
             except stripe.StripeError as exc:
                 self.message_user(
                     request, f"Stripe refused to refund {order}: {exc}", messages.ERROR

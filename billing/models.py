@@ -125,6 +125,19 @@ class Order(models.Model):
         return self.plan_payments > 0
 
     @property
+    def paid_count(self) -> int:
+        return sum(payment.is_paid for payment in self.payments.all())
+
+    @property
+    def plan_status_for_client(self) -> str:
+        return {
+            self.PlanStatus.ACTIVE: "Paying monthly, every payment on time",
+            self.PlanStatus.PAST_DUE: "A payment is missing",
+            self.PlanStatus.PAID_IN_FULL: "Paid in full: the program is yours",
+            self.PlanStatus.CANCELED: "Cancelled before the last payment",
+        }.get(self.plan_status, "")
+
+    @property
     def discount_display(self) -> str:
         return format_money(self.amount_discount, self.currency)
 
@@ -145,6 +158,7 @@ class Payment(models.Model):
         "PaymentIntent", max_length=255, blank=True, db_index=True
     )
     status = models.CharField(max_length=16, help_text="Stripe's invoice status.")
+    amount_due = models.PositiveIntegerField(default=0)
     amount_paid = models.PositiveIntegerField(default=0)
     amount_refunded = models.PositiveIntegerField(default=0)
     currency = models.CharField(max_length=3)
@@ -161,7 +175,8 @@ class Payment(models.Model):
 
     @property
     def amount_display(self) -> str:
-        return format_money(self.amount_paid, self.currency)
+        """What was paid, or for a payment not made yet, what is due."""
+        return format_money(self.amount_paid if self.is_paid else self.amount_due, self.currency)
 
     @property
     def is_paid(self) -> bool:

@@ -8,28 +8,33 @@ after the subscription was cancelled finds it cancelled, and changes nothing.
 | Stripe says                                 | plan status  | access                          |
 |---------------------------------------------|--------------|---------------------------------|
 | as many invoices paid as the plan has       | paid in full | the program is theirs for good  |
-| subscription cancelled before that          | cancelled    | ends (revoked)                  |
+| subscription cancelled before that          | cancelled    | ends (revoked); paying the rest |
+|                                             |              | later makes it paid in full     |
 | subscription past due or unpaid             | past due     | full for PLAN_GRACE_DAYS, then  |
 |                                             |              | new weeks wait (open ones stay) |
 | otherwise (active)                          | active       | full; a hold is lifted at once  |
 
-"Paid in full" and "cancelled" are final. Refunds and disputes of one payment follow the same
-policy as a payment in full (`billing.services`): a dispute suspends access; access ends when
-every payment has been refunded in full.
+"Paid in full" is final, and the subscription is cancelled then (so a schedule that failed to be
+set up still never charges more than the plan). Refunds and
+disputes of one payment follow the policy of a payment in full (`billing.services`): a dispute
+suspends access; access ends, and the subscription with it, when every payment has been
+refunded in full.
 """
 
 import datetime as dt
+import logging
 
+import stripe
 from django.conf import settings
 from django.utils import timezone
 
 from programs.models import Enrollment
-from programs.services import end_access
+from programs.services import end_access, restore_access
 
 from . import emails, stripe_api
 from .models import Order, Payment
 
-FINAL = (Order.PlanStatus.PAID_IN_FULL, Order.PlanStatus.CANCELED)
+log = logging.getLogger(__name__)
 
 
 def sync(order: Order) -> Order:
@@ -42,12 +47,28 @@ def sync(order: Order) -> Order:
     payments = [_record(order, invoice) for invoice in invoices.auto_paging_iter()]
     paid = [payment for payment in payments if payment.is_paid]
     order.amount_total = sum(payment.amount_paid for payment in paid)
-    if order.plan_status not in FINAL:
-        if subscription.status != "canceled":
-            _end_after_last_payment(client, order, subscription)
-        _follow(order, subscription, paid, payments)
+    kept = [payment for payment in paid if payment.amount_refunded < payment.amount_paid]
+    if order.plan_status != Order.PlanStatus.PAID_IN_FULL:
+        _follow(order, subscription, kept, payments)
+    if subscription.status not in ("canceled", "incomplete_expired"):
+        if order.plan_status == Order.PlanStatus.PAID_IN_FULL:
+            # The last payment is made: nothing more may be charged, whatever the schedule.
+            _cancel(client, subscription.id)
+        else:
+            try:
+                _end_after_last_payment(client, order, subscription)
+            except stripe.StripeError:
+                # Access is settled all the same; the next event or reconciliation tries
+                # again, and after the last payment the subscription is cancelled above.
+                log.exception("Could not set up the end of plan %s", subscription.id)
     order.save()
     return order
+
+
+def _cancel(client, subscription_id: str) -> None:
+    client.v1.subscriptions.cancel(
+        subscription_id, options={"idempotency_key": f"plan-cancel-{subscription_id}"}
+    )
 
 
 def _follow(order: Order, subscription, paid: list[Payment], payments: list[Payment]) -> None:
@@ -56,6 +77,8 @@ def _follow(order: Order, subscription, paid: list[Payment], payments: list[Paym
         order.plan_status = Order.PlanStatus.PAID_IN_FULL
         order.grace_until = None
         _hold_new_weeks(enrollment, None)
+        if enrollment is not None and enrollment.status == Enrollment.Status.REVOKED:
+            order.enrollment = restore_access(enrollment)  # the rest paid after a cancellation
         emails.queue(order, emails.PLAN_FINISHED)
     elif subscription.status in ("canceled", "incomplete_expired"):
         order.plan_status = Order.PlanStatus.CANCELED
@@ -95,14 +118,25 @@ def _hold_new_weeks(enrollment: Enrollment | None, from_moment: dt.datetime | No
 
 def _end_after_last_payment(client, order: Order, subscription) -> None:
     """Give the subscription a schedule of exactly `plan_payments` months that then cancels
-    it. Stripe keeps one schedule per subscription, and the keys make a retry harmless."""
+    it, and check it is so: a schedule made by an earlier attempt that stopped half-way is
+    finished here. Stripe keeps one schedule per subscription; the keys make a retry harmless."""
     if subscription.schedule:
-        return
-    schedule = client.v1.subscription_schedules.create(
-        params={"from_subscription": subscription.id},
-        options={"idempotency_key": f"plan-schedule-{subscription.id}"},
-    )
+        schedule = client.v1.subscription_schedules.retrieve(_id_of(subscription.schedule))
+    else:
+        schedule = client.v1.subscription_schedules.create(
+            params={"from_subscription": subscription.id},
+            options={"idempotency_key": f"plan-schedule-{subscription.id}"},
+        )
+    phase = schedule.phases[0]
+    if schedule.end_behavior == "cancel" and getattr(phase, "duration", None):
+        return  # set up already (an earlier attempt may have stopped before its phase was set)
     price = subscription["items"].data[0].price.id
+    # The phase keeps its discounts (a code for several months) and its tax settings.
+    kept = {
+        key: getattr(phase, key).to_dict() if key == "automatic_tax" else getattr(phase, key)
+        for key in ("discounts", "automatic_tax")
+        if getattr(phase, key, None)
+    }
     client.v1.subscription_schedules.update(
         schedule.id,
         params={
@@ -110,13 +144,18 @@ def _end_after_last_payment(client, order: Order, subscription) -> None:
             "phases": [
                 {
                     "items": [{"price": price, "quantity": 1}],
-                    "start_date": schedule.phases[0].start_date,
+                    "start_date": phase.start_date,
                     "duration": {"interval": "month", "interval_count": order.plan_payments},
+                    **kept,
                 }
             ],
         },
         options={"idempotency_key": f"plan-schedule-phases-{subscription.id}"},
     )
+
+
+def _id_of(value) -> str:
+    return value if isinstance(value, str) else value.id
 
 
 def _record(order: Order, invoice) -> Payment:
@@ -126,6 +165,7 @@ def _record(order: Order, invoice) -> Payment:
         defaults={
             "order": order,
             "status": invoice.status,
+            "amount_due": invoice.amount_due,
             "amount_paid": invoice.amount_paid,
             "currency": invoice.currency,
             "attempt_count": invoice.attempt_count,
@@ -139,12 +179,16 @@ def _record(order: Order, invoice) -> Payment:
 
 
 def _payment_intent_of(invoice) -> str:
-    """The PaymentIntent that paid the invoice (its charge is what refunds and disputes name)."""
+    """The PaymentIntent that paid the invoice (its charge is what refunds and disputes name):
+    of several attempts, the one that was paid."""
     payments = getattr(invoice, "payments", None)
-    for entry in payments.data if payments else []:
-        if entry.payment.type == "payment_intent":
-            return entry.payment.payment_intent
-    return ""
+    attempts = [
+        entry
+        for entry in (payments.data if payments else [])
+        if entry.payment.type == "payment_intent"
+    ]
+    attempts.sort(key=lambda entry: entry.status != "paid")
+    return attempts[0].payment.payment_intent if attempts else ""
 
 
 def follow_charge(payment: Payment, charge) -> None:
@@ -167,3 +211,7 @@ def follow_charge(payment: Payment, charge) -> None:
     all_refunded = all(p.amount_refunded >= p.amount_paid for p in paid)
     if all_refunded and enrollment.status != Enrollment.Status.REVOKED:
         end_access(enrollment, Enrollment.Status.REVOKED)
+        order.plan_status = Order.PlanStatus.CANCELED
+        order.save(update_fields=["plan_status"])
+        # Nothing more is charged for access that has ended.
+        _cancel(stripe_api.client(), order.stripe_subscription_id)

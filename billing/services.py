@@ -73,13 +73,14 @@ def start_checkout(user, program, *, success_url: str, cancel_url: str, plan=Fal
         if session.status == "complete":
             # Paid or still processing: its success page settles the order and says which.
             return success_url.replace("{CHECKOUT_SESSION_ID}", session.id)
-        same_choice = waiting.is_plan == plan
-        if (
-            session.status == "open"
-            and same_choice
-            and waiting.created_at >= fresh_since
-            and open_url is None
-        ):
+        if session.status != "open":
+            continue
+        if waiting.is_plan != plan:
+            # The client changed their mind: the other choice's page must not be paid as well.
+            client.v1.checkout.sessions.expire(session.id)
+            waiting.status = Order.Status.ABANDONED
+            waiting.save(update_fields=["status"])
+        elif waiting.created_at >= fresh_since and open_url is None:
             open_url = session.url
     if open_url is not None:
         return open_url
@@ -210,7 +211,15 @@ def _settle_plan(order: Order, session) -> None:
         order.status = Order.Status.ABANDONED
         order.save(update_fields=["status"])
         return
-    if session.status != "complete" or session.payment_status not in SETTLED:
+    if session.status != "complete":
+        return
+    if session.payment_status not in SETTLED:
+        # A bank debit still processing, or turned down: then Stripe ends the subscription.
+        subscription = stripe_api.client().v1.subscriptions.retrieve(_id_of(session.subscription))
+        if subscription.status in ("incomplete_expired", "canceled"):
+            order.status = Order.Status.FAILED
+            order.save(update_fields=["status"])
+            emails.queue(order, emails.PAYMENT_FAILED)
         return
     _record_checkout(order, session)
     order.stripe_subscription_id = _id_of(session.subscription)
@@ -500,6 +509,10 @@ def request_refund(order: Order) -> None:
     and the webhook is the one path that changes access for every refund, including those made
     in the Stripe dashboard. The idempotency key makes a second click harmless.
     """
+    if order.is_plan:
+        raise ValueError(
+            f"{order} is a payment plan: refund its payments one by one in the Stripe dashboard."
+        )
     if order.status != Order.Status.PAID or not order.stripe_payment_intent_id:
         raise ValueError(f"{order} is not a paid order with a payment to refund.")
     stripe_api.client().v1.refunds.create(

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -121,7 +122,11 @@ def account(request):
     return render(
         request,
         "billing/account.html",
-        {"orders": orders, "has_customer": any(o.stripe_customer_id for o in orders)},
+        {
+            "orders": orders,
+            "has_customer": any(o.stripe_customer_id for o in orders),
+            "now": timezone.now(),
+        },
     )
 
 

@@ -272,6 +272,10 @@ class ProgramAdminForm(forms.ModelForm):
             self.add_error("plan_payments", "A plan is 2 payments or more; 0 offers no plan.")
         elif payments and not amount:
             self.add_error("plan_payment", "Say what each monthly payment is.")
+        elif amount and not payments:
+            self.add_error(
+                "plan_payments", "Say how many monthly payments, or clear the monthly amount."
+            )
         return cleaned
 
     def save(self, commit=True):

@@ -66,7 +66,13 @@ class Viewer:
         return lesson.is_bonus or self.can_open_week(lesson.week.number)
 
     def opens_at(self, number: int) -> dt.datetime | None:
-        return None if self.enrollment is None else self.enrollment.week_opens_at(number)
+        """When week `number` opens; None when no date can be given (a preview without an
+        enrollment, or a week held until a missing payment is made)."""
+        if self.enrollment is None:
+            return None
+        opens = self.enrollment.week_opens_at(number)
+        held = self.enrollment.new_weeks_held_from
+        return None if held is not None and opens > held else opens
 
     @cached_property
     def completed_lesson_ids(self) -> set[int]:

@@ -433,12 +433,16 @@ class FakeStripe:
             events.append(self._event("customer.subscription.updated", subscription))
         self._send(events)
 
-    def cancel(self, subscription_id: str) -> None:
+    def cancel(self, subscription_id: str) -> dict:
+        """The client (in the portal), the instructor or the API cancels the subscription."""
         with self.lock:
             subscription = self.subscriptions[subscription_id]
+            if subscription["status"] == "canceled":
+                return copy.deepcopy(subscription)
             self._end(subscription)
             events = [self._event("customer.subscription.deleted", subscription)]
         self._send(events)
+        return copy.deepcopy(subscription)
 
     def _end(self, subscription: dict) -> None:
         now = int(time.time())
@@ -731,6 +735,9 @@ def _handler_for(stripe: FakeStripe):
         def do_POST(self):
             self._answer("POST")
 
+        def do_DELETE(self):
+            self._answer("DELETE")
+
         def log_message(self, format, *args):
             pass
 
@@ -769,6 +776,17 @@ def _handler_for(stripe: FakeStripe):
                 return stripe.create_refund(params)
             if method == "GET" and (match := re.fullmatch(r"/v1/subscriptions/(\w+)", path)):
                 return stripe.retrieve_subscription(match[1])
+            if method == "DELETE" and (match := re.fullmatch(r"/v1/subscriptions/(\w+)", path)):
+                return stripe.cancel(match[1])
+            if method == "GET" and (
+                match := re.fullmatch(r"/v1/subscription_schedules/(\w+)", path)
+            ):
+                return copy.deepcopy(stripe.schedules[match[1]])
+            if method == "POST" and (
+                match := re.fullmatch(r"/v1/checkout/sessions/(\w+)/expire", path)
+            ):
+                stripe.expire(match[1])
+                return stripe.retrieve_session(match[1])
             if (method, path) == ("GET", "/v1/invoices"):
                 return stripe.list_invoices(params)
             if (method, path) == ("POST", "/v1/subscription_schedules"):

@@ -98,9 +98,9 @@ def test_three_payments_on_time_and_the_program_is_theirs_for_good(
     assert plan.amount_total == 3 * 5500
     assert Payment.objects.filter(status="paid").count() == 3
     assert subjects_to(dave.email).count(f"{plan.program.title} is yours for good") == 1
-    # A month later the schedule ends the subscription: nothing is charged, access stays.
-    assert month(clock, stripe_server, subscription, deliver, 3) is None
+    # Nothing more is charged: the subscription ends with the last payment; access stays.
     assert stripe_server.subscriptions[subscription]["status"] == "canceled"
+    deliver()
     assert order().plan_status == "paid_in_full"
     assert order().enrollment.has_access
     assert Payment.objects.count() == 3
@@ -191,8 +191,8 @@ def test_duplicated_and_reordered_events_give_one_enrollment_and_one_row_per_pay
     assert plan.amount_total == 2 * 5500
 
 
-def test_a_refunded_instalment_is_recorded_and_access_stays(
-    subscription, stripe_server, deliver, clock, dave_client
+def test_refunding_every_payment_so_far_ends_access_and_the_plan_charges_no_more(
+    subscription, stripe_server, deliver, clock
 ):
     (invoice_id,) = [i["id"] for i in stripe_server.paid_invoices(subscription)]
     stripe_server.refund_invoice(invoice_id)
@@ -201,8 +201,74 @@ def test_a_refunded_instalment_is_recorded_and_access_stays(
     plan = order()
     assert Payment.objects.get().amount_refunded == 5500
     assert plan.amount_refunded == 5500
-    # Every payment so far is refunded: the policy of a refund in full, access ends.
+    # The policy of a refund in full: access ends, and so does the subscription.
     assert plan.enrollment.status == Enrollment.Status.REVOKED
+    assert plan.plan_status == "canceled"
+    assert stripe_server.subscriptions[subscription]["status"] == "canceled"
+
+
+def test_a_schedule_left_half_set_up_never_charges_more_than_the_plan(
+    clock, stripe_server, dave_client, plan_program, deliver
+):
+    stripe_server.broken_paths.add("/v1/subscription_schedules/")  # setting its phase fails
+    response = dave_client.post("/billing/enrol/", {"plan": "1"})
+    session_id = response["Location"].rsplit("/", 1)[-1]
+    stripe_server.pay(session_id)
+    deliver()
+    subscription = stripe_server.sessions[session_id]["subscription"]
+    assert order().enrollment.has_access  # the client paid: access does not wait for it
+
+    month(clock, stripe_server, subscription, deliver, 1)
+    month(clock, stripe_server, subscription, deliver, 2)
+
+    assert order().plan_status == "paid_in_full"
+    assert stripe_server.subscriptions[subscription]["status"] == "canceled"
+    assert len(stripe_server.paid_invoices(subscription)) == 3
+
+
+def test_paying_the_rest_after_a_cancellation_makes_the_plan_paid_in_full_again(
+    subscription, stripe_server, deliver, clock
+):
+    month(clock, stripe_server, subscription, deliver, 1)
+    month(clock, stripe_server, subscription, deliver, 2, succeed=False)
+    stripe_server.cancel(subscription)  # Stripe gave up after its retries
+    deliver()
+    assert order().enrollment.status == Enrollment.Status.REVOKED
+
+    stripe_server.update_card(subscription)  # the client pays the open invoice after all
+    deliver()
+
+    plan = order()
+    assert plan.plan_status == "paid_in_full"
+    assert plan.enrollment.has_access
+    assert Enrollment.objects.count() == 1  # the same enrollment, its progress kept
+
+
+def test_choosing_the_other_option_closes_the_first_checkout(
+    stripe_server, dave_client, plan_program
+):
+    plan_page = dave_client.post("/billing/enrol/", {"plan": "1"})["Location"]
+    in_full = dave_client.post("/billing/enrol/")["Location"]
+
+    first = plan_page.rsplit("/", 1)[-1]
+    assert in_full != plan_page
+    assert stripe_server.sessions[first]["status"] == "expired"
+    assert Order.objects.get(stripe_session_id=first).status == Order.Status.ABANDONED
+
+
+def test_the_refund_action_on_a_plan_says_to_refund_its_payments_one_by_one(
+    subscription, instructor, client
+):
+    client.force_login(instructor)
+
+    response = client.post(
+        "/admin/billing/order/",
+        {"action": "refund", "_selected_action": [order().pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "refund its payments one by one in the Stripe dashboard" in response.text
 
 
 def test_one_refunded_instalment_of_two_keeps_access(
@@ -255,7 +321,7 @@ def test_the_payments_page_lists_the_plan_and_opens_stripes_billing_portal(
     page = dave_client.get("/billing/account/")
     portal = dave_client.post("/billing/account/")
 
-    assert "Payments of your plan (2 of 3)" in page.text
+    assert "Payments of your plan: 2 of 3 made" in page.text
     assert page.text.count("<td>$55</td>") == 2
     assert portal.status_code == 303
     assert portal["Location"].startswith(f"{stripe_server.url}/portal/")
