@@ -120,6 +120,8 @@ MATRIX = {
     "billing:cancelled": ("get", lambda p: [], None, {person: 302 for person in PEOPLE}),
     "billing:stripe_webhook": ("get", lambda p: [], None, {person: 405 for person in PEOPLE}),
     "billing:report": ("get", lambda p: [], None, STAFF_ONLY),
+    "billing:account": ("get", lambda p: [], None, SIGNED_IN_PAGE),
+    "billing:terms": ("get", lambda p: [], None, {person: 200 for person in PEOPLE}),
 }
 
 
