@@ -1,5 +1,6 @@
 """Security an operator relies on: headers, CSRF, a throttled admin login, deploy checks."""
 
+import gzip
 import os
 import subprocess
 import sys
@@ -125,3 +126,20 @@ def test_production_sends_hsts_over_https(client, settings, program):
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     response = client.get(reverse("programs:sales"), secure=True)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_pages_are_compressed_with_a_random_pad_against_breach(client, alice, program):
+    """A phone on a slow network gets a third of the bytes; the compressed length varies from
+    one response to the next, so a page's secrets cannot be guessed from it (BREACH)."""
+    client.force_login(alice)
+    lesson = program.lessons.filter(week__number=1).first()
+
+    responses = [
+        client.get(lesson.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip") for _ in range(8)
+    ]
+
+    assert all(response["Content-Encoding"] == "gzip" for response in responses)
+    page = gzip.decompress(responses[0].content)
+    assert lesson.title.encode() in page
+    assert len(responses[0].content) < len(page) / 2
+    assert len({len(response.content) for response in responses}) > 1

@@ -28,8 +28,8 @@ def test_a_video_file_plays_in_the_page_with_the_uploaded_captions(client, alice
     client.force_login(alice)
     page = client.get(lesson.get_absolute_url()).content.decode()
     assert (
-        '<video controls preload="metadata" playsinline src="/static/video/demo-class.webm">'
-        in page
+        '<video controls preload="none" playsinline poster="/static/img/video-poster.svg" '
+        'src="/static/video/demo-class.webm">' in page
     )
     assert '<track kind="captions" src="/media/captions/class' in page
 
