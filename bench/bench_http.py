@@ -2,8 +2,9 @@
 
 Run by `make bench`. Sets up its own PostgreSQL database (healhips_bench), seeds the demo
 program, starts gunicorn with 2 workers on 127.0.0.1 and drives it with wrk for a fixed time per
-page. Prints a markdown table. Each page's throughput is also shown as a share of a trivial Django
-view (/healthz/) measured in the same run, so the figures mean something on any machine.
+page. Prints a markdown table. Each page's throughput is also shown as a share of the floor, a
+trivial signed-in view (bench/floor_urls.py) measured in the same run, so the figures mean
+something on any machine.
 """
 
 import os
@@ -84,7 +85,7 @@ def wrk(url: str, cookie: str | None) -> dict:
     }
 
 
-def signed_in_cookie() -> str:
+def signed_in_cookie(email: str) -> str:
     import django
 
     django.setup()
@@ -93,8 +94,15 @@ def signed_in_cookie() -> str:
     from accounts.models import User
 
     client = Client()
-    client.force_login(User.objects.get(email="client@example.com"))
+    client.force_login(User.objects.get(email=email))
     return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def calendar_path() -> str:
+    from programs.models import Enrollment
+
+    token = Enrollment.objects.get(user__email="client@example.com").calendar_token
+    return f"/calendar/{token}.ics"
 
 
 def query_counts(cookie_user_email: str) -> dict:
@@ -139,13 +147,17 @@ def main():
     recreate_database()
     manage("migrate", "--noinput", "-v0")
     manage("seed_demo")
+    manage("seed_demo_journal")
     manage("collectstatic", "--noinput", "-v0")
-    cookie = signed_in_cookie()
+    cookie = signed_in_cookie("client@example.com")
+    staff_cookie = signed_in_cookie("instructor@example.com")
     port = free_port()
+    # The site with the floor view added (bench/floor_urls.py), as production serves it.
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "healhips.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=os.environ,
+         "--pythonpath", str(ROOT / "bench"), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "floor_settings"},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -156,10 +168,15 @@ def main():
             except OSError:
                 time.sleep(0.1)
         pages = [
-            ("trivial view (/healthz/)", "/healthz/", None),
+            ("trivial signed-in view (the floor)", "/bench/floor/", cookie),
+            ("health check (/healthz/, no session)", "/healthz/", None),
             ("sales page", "/", None),
             ("dashboard (signed in)", "/program/", cookie),
+            ("week page (signed in)", "/program/week/1/", cookie),
             ("class page (signed in)", "/program/class/meet-your-pelvis/", cookie),
+            ("my progress (signed in)", "/program/progress/", cookie),
+            ("instructor's clients page", "/instructor/clients/", staff_cookie),
+            ("calendar feed (.ics)", calendar_path(), None),
         ]
         for _, path, page_cookie in pages:  # warm up every worker's caches and connections
             wrk_warm = ["wrk", "-t1", "-c2", "-d1s", base + path]
@@ -174,7 +191,7 @@ def main():
     floor = results[0][1]["rps"]
     print(f"### HTTP: gunicorn, 2 workers, wrk 2 threads × {CONNECTIONS} connections, "
           f"{DURATION} s per page, {os.cpu_count()} cores shared by server and load\n")  # fmt: skip
-    print("| page | requests/s | share of trivial view | p50 | p99 | non-2xx | socket errors |")
+    print("| page | requests/s | share of the floor | p50 | p99 | non-2xx | socket errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for name, result in results:
         print(

@@ -7,6 +7,7 @@ should hear of it, so a mail outage holds these for up to a week rather than dro
 import datetime as dt
 
 from django.conf import settings
+from django.utils import timezone
 
 from lib.emails import build_email
 from outbox import kinds
@@ -32,7 +33,9 @@ def _build(email):
     # The key is "<kind>:<order id>[:<about>]" (see `queue`); the kind is the template's name.
     order = Order.objects.select_related("user", "program").get(pk=email.key.split(":")[1])
     to = settings.INSTRUCTOR_EMAIL if email.kind == DISPUTE else order.user.email
-    return build_email(email.kind, to, {"order": order, "user": order.user})
+    # Dates as the client reads them, on their own clock.
+    with timezone.override(settings.TIME_ZONE if email.kind == DISPUTE else order.user.zone):
+        return build_email(email.kind, to, {"order": order, "user": order.user})
 
 
 def register_kinds() -> None:

@@ -386,3 +386,16 @@ def test_the_client_is_told_once_the_day_before_new_weeks_start_to_wait(
             warn_plans_grace_ending()
 
     assert subjects_to(dave.email).count(subject) == 1
+
+
+def test_stripe_tax_is_asked_for_only_when_the_setting_is_on(
+    stripe_server, dave_client, plan_program, settings
+):
+    dave_client.post("/billing/enrol/")
+    settings.STRIPE_AUTOMATIC_TAX = True
+    dave_client.post("/billing/enrol/", {"plan": "1"})
+
+    without_tax, with_tax = stripe_server.session_params.values()
+    assert "automatic_tax" not in without_tax
+    assert with_tax["automatic_tax"] == {"enabled": "true"}
+    assert with_tax["billing_address_collection"] == "required"
