@@ -12,7 +12,6 @@ moto is a Python server: a real provider serves the second half faster than this
 
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,18 +19,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench_pdf import median_ms  # this folder is on the path of a script run from it
+
 ROOT = Path(__file__).resolve().parent.parent
 DOWNLOADS = int(os.environ.get("BENCH_STORAGE_DOWNLOADS", "200"))
-
-
-def median_ms(action, times: int) -> float:
-    action()
-    samples = []
-    for _ in range(times):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def fetch(url: str) -> bytes:
