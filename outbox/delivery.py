@@ -33,15 +33,16 @@ def send_email(email_id: int):
 
 @shared_task
 def send_emails(email_ids: list[int]):
-    """A batch, over one SMTP connection: the sweep queues thousands at once, and a connection
-    per message (Django's default) costs more than the message. A connection that breaks is
-    opened again for the next email; the one that failed is retried later as usual."""
+    """A batch, over one SMTP connection and reading shared content once: the sweep queues
+    thousands at once. A connection that breaks is opened again for the next email; the one
+    that failed is retried later as usual."""
     connection = get_connection()
     try:
-        for email_id in email_ids:
-            _open(connection)
-            if deliver(email_id, connection=connection) == Email.State.PENDING:
-                connection.close()
+        with kinds.one_batch():
+            for email_id in email_ids:
+                _open(connection)
+                if deliver(email_id, connection=connection) == Email.State.PENDING:
+                    connection.close()
     finally:
         connection.close()
 

@@ -6,6 +6,8 @@ client left, turned the emails off) raises `Skip` with the reason. A kind withou
 message written when it was queued (`services.queue_message`), kept in the row until it is sent.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +50,28 @@ class Kind:
 
 
 _registry: dict[str, Kind] = {}
+_batch: contextvars.ContextVar[dict | None] = contextvars.ContextVar("outbox_batch", default=None)
+
+
+@contextlib.contextmanager
+def one_batch():
+    """While a worker sends a batch, its builders may share what is the same for every email
+    of it (`shared`): the program's weeks and classes, read once instead of once an email."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def shared(key, compute: Callable):
+    """`compute()`, or its result from earlier in this batch. Outside a batch, always fresh."""
+    memo = _batch.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def register(name: str, *, label: str, useful_life: dt.timedelta, build=None) -> Kind:

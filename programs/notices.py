@@ -18,7 +18,7 @@ from django.utils import timezone
 from lessons.models import Lesson, Program, Status
 from lib.emails import build_email
 from outbox import services as outbox
-from outbox.kinds import Skip
+from outbox.kinds import Skip, shared
 
 from .models import Enrollment, Notice
 
@@ -221,9 +221,10 @@ def build_notice_email(notice: Notice):
     far, so the sweep moves on to the next week."""
     enrollment = notice.enrollment
     user, program = enrollment.user, enrollment.program
-    weeks = list(program.weeks.visible().order_by("number"))
+    # The same for every client: read once per batch of emails.
+    weeks = shared(("weeks", program.pk), lambda: list(program.weeks.visible().order_by("number")))
     open_weeks = [week for week in weeks if week.number <= notice.week]
-    bonus = list(Lesson.objects.bonus(program))
+    bonus = shared(("bonus", program.pk), lambda: list(Lesson.objects.bonus(program)))
     context = {
         "notice": notice,
         "user": user,
@@ -246,7 +247,9 @@ def build_notice_email(notice: Notice):
                 "numbers), so there is no week to announce."
             )
         context["week"] = week
-        context["lessons"] = week.lessons.visible().in_order()
+        context["lessons"] = shared(
+            ("lessons", week.pk), lambda: list(week.lessons.visible().in_order())
+        )
     elif notice.kind == Notice.Kind.SUMMARY:
         context["open_weeks"] = open_weeks
         context["is_complete"] = notice.week > max((week.number for week in weeks), default=0)

@@ -478,3 +478,28 @@ def test_a_gap_in_the_week_numbers_is_skipped_and_the_program_ends_after_its_las
     states = dict(enrollment.notices.values_list("week", "email__state"))
     assert states == {1: "sent", 2: "sent", 3: "sent", 4: "skipped", 5: "sent", 6: "sent"}
     assert "has no week 4" in enrollment.notices.get(week=4).email.last_error
+
+
+def test_a_batch_of_emails_reads_the_programs_weeks_and_classes_once(program, told_through):
+    """The worker's cost per email is its own rows; the program's content is read once a batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from outbox.delivery import send_emails
+
+    def batch_queries(count, prefix):
+        for n in range(count):
+            enrollment = enroll_days_ago(UserFactory(email=f"{prefix}{n}@example.com"), program, 10)
+            told_through(enrollment, 1)
+        notices.sweep()
+        told = Notice.objects.filter(enrollment__user__email__startswith=prefix, week=2)
+        ids = list(told.values_list("email_id", flat=True))
+        assert len(ids) == count
+        with CaptureQueriesContext(connection) as queries:
+            send_emails.run(ids)
+        return len(queries)
+
+    three, six = batch_queries(3, "three"), batch_queries(6, "six")
+
+    assert len([m for m in mail.outbox if m.subject.startswith("Week 2 is open")]) == 9
+    assert six - three < three  # the second three emails cost their own rows only
