@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from lib.money import format_money
 
@@ -123,6 +124,10 @@ class Order(models.Model):
     @property
     def is_plan(self) -> bool:
         return self.plan_payments > 0
+
+    @property
+    def grace_ended(self) -> bool:
+        return self.grace_until is not None and self.grace_until <= timezone.now()
 
     @property
     def paid_count(self) -> int:

@@ -121,7 +121,9 @@ def _end_after_last_payment(client, order: Order, subscription) -> None:
     it, and check it is so: a schedule made by an earlier attempt that stopped half-way is
     finished here. Stripe keeps one schedule per subscription; the keys make a retry harmless."""
     if subscription.schedule:
-        schedule = client.v1.subscription_schedules.retrieve(_id_of(subscription.schedule))
+        schedule = client.v1.subscription_schedules.retrieve(
+            stripe_api.id_of(subscription.schedule)
+        )
     else:
         schedule = client.v1.subscription_schedules.create(
             params={"from_subscription": subscription.id},
@@ -152,10 +154,6 @@ def _end_after_last_payment(client, order: Order, subscription) -> None:
         },
         options={"idempotency_key": f"plan-schedule-phases-{subscription.id}"},
     )
-
-
-def _id_of(value) -> str:
-    return value if isinstance(value, str) else value.id
 
 
 def _record(order: Order, invoice) -> Payment:
@@ -191,8 +189,9 @@ def _payment_intent_of(invoice) -> str:
     return attempts[0].payment.payment_intent if attempts else ""
 
 
-def follow_charge(payment: Payment, charge) -> None:
-    """A refund or dispute of one plan payment (the order's row locked by the caller)."""
+def follow_refunds(payment: Payment, charge) -> None:
+    """Refunds of one plan payment (the order's row locked by the caller). A dispute follows
+    the policy of any payment (`billing.services`)."""
     order = payment.order
     payment.amount_refunded = min(charge.amount_refunded, payment.amount_paid)
     payment.save(update_fields=["amount_refunded"])
@@ -202,12 +201,6 @@ def follow_charge(payment: Payment, charge) -> None:
     enrollment = order.enrollment
     if enrollment is None:
         return
-    if charge.disputed and order.disputed_at is None:
-        order.disputed_at = timezone.now()
-        order.save(update_fields=["disputed_at"])
-        if enrollment.status == Enrollment.Status.ACTIVE:
-            end_access(enrollment, Enrollment.Status.SUSPENDED)
-        emails.queue(order, emails.DISPUTE)
     all_refunded = all(p.amount_refunded >= p.amount_paid for p in paid)
     if all_refunded and enrollment.status != Enrollment.Status.REVOKED:
         end_access(enrollment, Enrollment.Status.REVOKED)

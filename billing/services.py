@@ -108,7 +108,7 @@ def start_checkout(user, program, *, success_url: str, cancel_url: str, plan=Fal
         "success_url": success_url,
         "cancel_url": cancel_url,
     }
-    customer = _known_customer(user)
+    customer = known_customer(user)
     params |= {"customer": customer} if customer else {"customer_email": user.email}
     if settings.STRIPE_AUTOMATIC_TAX:
         params |= {"automatic_tax": {"enabled": True}, "billing_address_collection": "required"}
@@ -131,7 +131,7 @@ def start_checkout(user, program, *, success_url: str, cancel_url: str, plan=Fal
     return session.url
 
 
-def _known_customer(user) -> str:
+def known_customer(user) -> str:
     """The Stripe Customer of the client's earlier payments, so they keep one."""
     earlier = Order.objects.filter(user=user).exclude(stripe_customer_id="").first()
     return earlier.stripe_customer_id if earlier else ""
@@ -215,14 +215,16 @@ def _settle_plan(order: Order, session) -> None:
         return
     if session.payment_status not in SETTLED:
         # A bank debit still processing, or turned down: then Stripe ends the subscription.
-        subscription = stripe_api.client().v1.subscriptions.retrieve(_id_of(session.subscription))
+        subscription = stripe_api.client().v1.subscriptions.retrieve(
+            stripe_api.id_of(session.subscription)
+        )
         if subscription.status in ("incomplete_expired", "canceled"):
             order.status = Order.Status.FAILED
             order.save(update_fields=["status"])
             emails.queue(order, emails.PAYMENT_FAILED)
         return
     _record_checkout(order, session)
-    order.stripe_subscription_id = _id_of(session.subscription)
+    order.stripe_subscription_id = stripe_api.id_of(session.subscription)
     order.status = Order.Status.PAID
     order.plan_status = Order.PlanStatus.ACTIVE
     order.enrollment, _ = enroll(order.user, order.program)
@@ -235,7 +237,7 @@ def _record_checkout(order: Order, session) -> None:
     order.currency = session.currency
     order.description = session.line_items.data[0].description
     order.paid_at = timezone.now()
-    order.stripe_customer_id = _id_of(session.customer)
+    order.stripe_customer_id = stripe_api.id_of(session.customer)
     totals = session.total_details
     order.amount_discount = totals.amount_discount if totals else 0
     order.amount_tax = totals.amount_tax if totals else 0
@@ -250,11 +252,6 @@ def _record_checkout(order: Order, session) -> None:
     consent = session.consent
     if consent and consent.terms_of_service == "accepted":
         order.terms_accepted_at = order.paid_at
-
-
-def _id_of(value) -> str:
-    """A Stripe reference, expanded or not."""
-    return "" if value is None else value if isinstance(value, str) else value.id
 
 
 def _settle(order: Order, session, intent, charge) -> None:
@@ -389,7 +386,7 @@ def _subscription_id_for(event_type: str, obj) -> str:
     # An invoice names its subscription under `parent` (older API versions: `subscription`).
     parent = getattr(obj, "parent", None)
     details = getattr(parent, "subscription_details", None) if parent else None
-    return _id_of(details.subscription if details else getattr(obj, "subscription", None))
+    return stripe_api.id_of(details.subscription if details else getattr(obj, "subscription", None))
 
 
 def sync_plan(subscription_id: str) -> Order | None:
@@ -421,7 +418,9 @@ def _follow_plan_charge(payment: Payment, charge_id: str) -> Order:
     )
     payment.order = order
     charge = stripe_api.client().v1.charges.retrieve(charge_id)
-    plans.follow_charge(payment, charge)
+    plans.follow_refunds(payment, charge)
+    if charge.disputed and order.disputed_at is None:
+        _follow_dispute(order)
     return order
 
 

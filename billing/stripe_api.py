@@ -20,3 +20,10 @@ def client() -> stripe.StripeClient:
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY, base_addresses=base, max_network_retries=2
     )
+
+
+def id_of(reference) -> str:
+    """The id of a Stripe reference, expanded into an object or not ("" for none)."""
+    if reference is None:
+        return ""
+    return reference if isinstance(reference, str) else reference.id
