@@ -7,4 +7,5 @@ class LessonsConfig(AppConfig):
 
     def ready(self):
         # Saving a program, week, class or exercise re-renders the PDFs it is printed in.
-        from . import pdf_signals  # noqa: F401
+        # Saving any of them gives the program's content a new version (`catalog`).
+        from . import catalog, pdf_signals  # noqa: F401

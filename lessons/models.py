@@ -1,3 +1,4 @@
+import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from lib.images import resized_copy, validate_image_upload
+from lib.kept import KeptVersions
 from lib.money import CURRENCIES, format_money
 from lib.slugs import unique_slug
 from lib.uploads import validate_upload_size
@@ -36,7 +38,33 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived: hidden from clients, kept with their progress"
 
 
-class ProgramQuerySet(models.QuerySet):
+# The program's row as of each content version, per process (`Program.current`).
+_programs = KeptVersions()
+
+
+def new_content_version():
+    """Every saved change to what clients see gives the programs a new content version, in the
+    change's own transaction: cached copies of the content (`catalog`) are keyed by it."""
+    # The plain manager: the programs' own `update` would give a new version again.
+    Program._base_manager.update(content_version=uuid.uuid4())
+
+
+class ContentQuerySet(models.QuerySet):
+    """Bulk writes (the admin's drag-to-reorder among them) send no save signals: they give the
+    content its new version themselves."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        new_content_version()
+        return rows
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        new_content_version()
+        return created
+
+
+class ProgramQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -91,6 +119,8 @@ class Program(models.Model):
         "keep their program either way.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A new value with every change to the program's content: see `new_content_version`.
+    content_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = ProgramQuerySet.as_manager()
 
@@ -112,13 +142,22 @@ class Program(models.Model):
     def current(cls, *, for_members=False):
         """The program this site runs (one; the data model allows more). Publishing controls the
         sales page and new enrollments only: `for_members` finds it unpublished too, so enrolled
-        clients keep their program."""
+        clients keep their program.
+
+        Every page asks, so only its id and content version are queried; the row itself, with
+        its published weeks counted for the "an 8-week program" copy, is read once per version
+        and shared by this process's requests: treat it as read-only."""
         programs = cls.objects.all() if for_members else cls.objects.published()
-        # Counted here, as the page's program is found, for the "an 8-week program" copy.
-        programs = programs.annotate(
-            published_weeks=Count("weeks", filter=Q(weeks__status=Status.PUBLISHED))
+        found = programs.order_by("-is_published", "id").values_list("pk", "content_version")
+        key = found.first()
+        if key is None:
+            return None
+        return _programs.get(
+            key,
+            lambda: cls.objects.annotate(
+                published_weeks=Count("weeks", filter=Q(weeks__status=Status.PUBLISHED))
+            ).get(pk=key[0]),
         )
-        return programs.order_by("-is_published", "id").first()
 
     @classmethod
     def current_or_404(cls, *, for_members=False):
@@ -154,7 +193,7 @@ class Program(models.Model):
         return f"{article} {weeks}-week program"
 
 
-class WeekQuerySet(models.QuerySet):
+class WeekQuerySet(ContentQuerySet):
     def visible(self, *, drafts=False):
         """Weeks a client sees (published); with `drafts`, what staff preview shows as well."""
         shown = [Status.PUBLISHED, Status.DRAFT] if drafts else [Status.PUBLISHED]
@@ -188,7 +227,7 @@ class Week(models.Model):
         return reverse("programs:week", args=[self.number])
 
 
-class LessonQuerySet(models.QuerySet):
+class LessonQuerySet(ContentQuerySet):
     def in_order(self):
         return self.order_by("position", "id")
 
@@ -288,6 +327,11 @@ class Lesson(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        return self.url
+
+    @cached_property
+    def url(self) -> str:
+        # Kept: the catalog's classes are shared by requests, and a page links to many of them.
         return reverse("programs:lesson", args=[self.slug])
 
     def clean(self):
@@ -344,6 +388,8 @@ class Exercise(models.Model):
     reps = models.PositiveSmallIntegerField(null=True, blank=True)
     hold_seconds = models.PositiveSmallIntegerField("hold (seconds)", null=True, blank=True)
     side = models.CharField(max_length=8, choices=Side, default=Side.BOTH)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

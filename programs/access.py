@@ -10,9 +10,11 @@ from functools import cached_property, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from lessons.catalog import Catalog, catalog
 from lessons.models import MAX_WEEKS, Lesson, Program
 
 from .models import Completion, Enrollment
@@ -53,6 +55,11 @@ class Viewer:
         """Staff see draft weeks and classes (marked as drafts), in preview too; clients never."""
         return self.user.is_staff
 
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The weeks, classes and exercises this viewer may see, without a query (`catalog`)."""
+        return catalog(self.program, drafts=self.sees_drafts)
+
     def lessons(self):
         return Lesson.objects.visible(drafts=self.sees_drafts)
 
@@ -76,11 +83,8 @@ class Viewer:
 
     @cached_property
     def completed_lesson_ids(self) -> set[int]:
-        return set(
-            Completion.objects.filter(user=self.user, lesson__program=self.program).values_list(
-                "lesson_id", flat=True
-            )
-        )
+        # The user's ticks, joined to nothing: classes of another program are never asked about.
+        return set(Completion.objects.filter(user=self.user).values_list("lesson_id", flat=True))
 
 
 def get_viewer(request, program: Program) -> Viewer | None:
@@ -96,10 +100,12 @@ def get_viewer(request, program: Program) -> Viewer | None:
             user=user, program=program, starts_on=local_today - dt.timedelta(days=day - 1)
         )
         return Viewer(user, program, enrollment=preview, at=at, preview_day=day)
-    enrollment = (
-        Enrollment.objects.with_access().with_schedule().filter(user=user, program=program).first()
-    )
-    return Viewer(user, program, enrollment) if enrollment else None
+    enrollment = Enrollment.objects.with_access().filter(user=user, program=program).first()
+    if enrollment is None:
+        return None
+    # Already loaded: joining them again would cost more than the query saved.
+    enrollment.user, enrollment.program = user, program
+    return Viewer(user, program, enrollment)
 
 
 def member_required(view=None, *, no_access_template=None):
@@ -149,11 +155,9 @@ def open_class_required(view=None, *, no_access_template=None):
     def decorator(view):
         @wraps(view)
         def with_lesson(request, viewer, slug, *args, **kwargs):
-            lesson = get_object_or_404(
-                viewer.lessons().select_related("week", "program"),
-                slug=slug,
-                program=viewer.program,
-            )
+            lesson = viewer.catalog.lesson(slug)
+            if lesson is None:
+                raise Http404("There is no such class in the program.")
             if not viewer.can_open(lesson):
                 return locked_response(request, viewer, lesson.week.number, lesson.title)
             return view(request, viewer, lesson, *args, **kwargs)

@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
 from django.shortcuts import redirect
 
 from lessons.models import Lesson
@@ -93,20 +92,18 @@ class Outline:
 
 
 def build_outline(viewer: Viewer) -> Outline:
-    ordered = viewer.lessons().annotate(exercise_count=Count("exercises")).in_order()
-    weeks = viewer.weeks().prefetch_related(Prefetch("lessons", queryset=ordered))
+    """The content comes from the viewer's catalog; only the ticks are queried."""
     done = viewer.completed_lesson_ids
     week_rows = [
         WeekRow(
             week=week,
             is_open=viewer.can_open_week(week.number),
             opens_at=viewer.opens_at(week.number),
-            lessons=lesson_rows(week.lessons.all(), done),
+            lessons=lesson_rows(week.classes, done),
         )
-        for week in weeks
+        for week in viewer.catalog.weeks
     ]
-    bonus = ordered.bonus(viewer.program, drafts=viewer.sees_drafts)
-    return Outline(week_rows, lesson_rows(bonus, done))
+    return Outline(week_rows, lesson_rows(viewer.catalog.bonus, done))
 
 
 def lesson_rows(lessons, done_ids: set[int]) -> list[LessonRow]:
@@ -118,12 +115,7 @@ def lesson_rows(lessons, done_ids: set[int]) -> list[LessonRow]:
 
 def classes_around(viewer: Viewer, lesson: Lesson) -> tuple[list[LessonRow], int]:
     """The class's week (or the bonus classes) as rows with ticks, and the class's index."""
-    siblings = (
-        viewer.lessons()
-        .filter(program=lesson.program, week=lesson.week)
-        .in_order()
-        .only("slug", "title", "position", "week_id", "duration_minutes", "status")
-    )
+    siblings = viewer.catalog.classes_beside(lesson)
     rows = lesson_rows(siblings, viewer.completed_lesson_ids)
     return rows, next(i for i, row in enumerate(rows) if row.lesson.pk == lesson.pk)
 

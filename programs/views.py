@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from lessons.catalog import catalog
 from lessons.models import ExercisePdf, Lesson, Program
 from lessons.sheets import ExerciseSheet, ReminderSheet
 from lib.storage import download_response
@@ -35,11 +36,12 @@ NO_ACCESS_TEMPLATE = "programs/no_access.html"
 def sales(request):
     program = Program.current_or_404()
     viewer = get_viewer(request, program) if request.user.is_authenticated else None
+    content = catalog(program)
     context = {
         "program": program,
-        "weeks": program.weeks.visible(),
-        "bonus_lessons": Lesson.objects.bonus(program),
-        "class_count": Lesson.objects.visible().filter(program=program, week__isnull=False).count(),
+        "weeks": content.weeks,
+        "bonus_lessons": content.bonus,
+        "class_count": sum(len(week.classes) for week in content.weeks),
         "viewer": viewer,
     }
     return render(request, "programs/sales.html", context)
@@ -96,7 +98,9 @@ def _lesson_page(request, viewer, lesson, question_form, status=200):
         "viewer": viewer,
         "program": viewer.program,
         "lesson": lesson,
-        "exercises": lesson.exercises.all(),
+        "exercises": viewer.catalog.exercises(lesson),
+        "exercise_list": viewer.catalog.html("programs/includes/exercise_list.html", lesson),
+        "notes": viewer.catalog.html("programs/includes/class_notes.html", lesson),
         "done": rows[index].done,
         "rows": rows,
         "row": rows[index],

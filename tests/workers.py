@@ -16,7 +16,7 @@ from django.db import connection
 from healhips.celery import app as celery_app
 
 
-def _database_url() -> str:
+def database_url() -> str:
     db = connection.settings_dict
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.fail("Worker tests need PostgreSQL: run them with `make test`.")
@@ -37,7 +37,7 @@ def start_celery_worker(transactional_db, tmp_path):
     def start(concurrency=1, beat=False, **extra_env):
         env = {
             **os.environ,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),

@@ -1,0 +1,22 @@
+"""What a process builds once per version of some data and keeps, newest first."""
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+
+class KeptVersions:
+    """Built values by key, a key naming a version (a new version is a new key, so nothing
+    kept is ever stale). Only the `size` keys used last are kept."""
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self._kept: OrderedDict[Hashable, object] = OrderedDict()
+
+    def get(self, key: Hashable, build: Callable[[], object]):
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            return self._kept[key]
+        built = self._kept[key] = build()
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+        return built
