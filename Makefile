@@ -72,7 +72,7 @@ migrations-check: $(STAMP)
 # Benchmarks: never part of `make test`. Each script prints markdown; together they are
 # bench/results.md.
 bench: install
-	@bash .ci/system-packages.sh wrk
+	@bash .ci/system-packages.sh wrk chromium
 	@bash .ci/services.sh >/dev/null
 	{ echo "# Heal Your Hips benchmarks"; echo; \
 	  echo "Run on $$(date -u +%Y-%m-%d), $$(nproc) cores, $$(uname -m), Python $$($(BIN)/python -V | cut -d' ' -f2)."; echo; \

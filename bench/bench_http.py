@@ -19,6 +19,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import phone
+
 ROOT = Path(__file__).resolve().parent.parent
 DURATION = os.environ.get("BENCH_SECONDS", "10")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
@@ -184,6 +186,12 @@ def main():
                 wrk_warm[1:1] = ["-H", f"Cookie: {page_cookie}"]
             subprocess.run(wrk_warm, capture_output=True, check=True)
         results = [(name, wrk(base + path, page_cookie)) for name, path, page_cookie in pages]
+        phone_pages = [
+            (name, path, page_cookie and page_cookie.split("=", 1)[1])
+            for name, path, page_cookie in pages
+            if path not in ("/bench/floor/", "/healthz/") and not path.endswith(".ics")
+        ]
+        on_phone = phone.measure(base, phone_pages)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -197,6 +205,14 @@ def main():
         print(
             f"| {name} | {result['rps']:.0f} | {100 * result['rps'] / floor:.0f}% | "
             f"{result['p50']} | {result['p99']} | {result['errors']} | {result['socket_errors']} |"
+        )
+    print(f"\n### On a phone: {phone.CONDITIONS}, cold cache, median of {phone.LOADS} loads\n")
+    print("| page | bytes on the wire before a tap | requests | LCP |")
+    print("| --- | ---: | ---: | ---: |")
+    for result in on_phone:
+        print(
+            f"| {result['name']} | {result['bytes'] / 1024:.1f} KB | {result['requests']:.0f} | "
+            f"{result['lcp_ms']:.0f} ms |"
         )
     counts = query_counts("client@example.com")
     small_classes, large_classes = counts["classes"]

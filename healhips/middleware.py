@@ -2,10 +2,23 @@ import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+
+
+class GZipTextMiddleware(GZipMiddleware):
+    """Compress what is text: pages, feeds, JSON. Files (PDFs, pictures, video) are compressed
+    already, and uncompressed they stream from the disk with sendfile, copied by no one."""
+
+    TEXT = ("text/", "application/json", "application/javascript")
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(self.TEXT):
+            return response
+        return super().process_response(request, response)
 
 
 def content_security_policy(storage_origins) -> str:

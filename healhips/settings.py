@@ -71,8 +71,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Pages compressed (a phone on a slow network feels it). Pages with a CSRF token or a
     # client's notes stay safe from BREACH: Django masks the token differently on every page
-    # and pads every gzip stream with random bytes ("Heal The Breach").
-    "django.middleware.gzip.GZipMiddleware",
+    # and pads every gzip stream with random bytes ("Heal The Breach"). Files are left as
+    # they are, for sendfile.
+    "healhips.middleware.GZipTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

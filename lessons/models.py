@@ -38,8 +38,10 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived: hidden from clients, kept with their progress"
 
 
-# The program's row as of each content version, per process (`Program.current`).
+# The program's row, and its count of published weeks, as of each content version, per process
+# (`Program.current`, `Program.week_count`).
 _programs = KeptVersions()
+_week_counts = KeptVersions()
 
 
 def new_content_version():
@@ -183,7 +185,11 @@ class Program(models.Model):
     @cached_property
     def week_count(self) -> int:
         counted = getattr(self, "published_weeks", None)
-        return self.weeks.visible().count() if counted is None else counted
+        if counted is not None:
+            return counted
+        return _week_counts.get(
+            (self.pk, self.content_version), lambda: self.weeks.visible().count()
+        )
 
     @property
     def length_phrase(self) -> str:

@@ -3,14 +3,15 @@
 The documents are built from what the instructor typed. Her text is escaped or sanitised before
 it reaches a template, and this module is the second wall: WeasyPrint fetches every URL a
 document names (images, stylesheets, @import, SVG references, attachments), so the fetcher below
-refuses everything except `data:` images (the exercise pictures, read from storage by
-`lessons.sheets`) and the site's static files (fonts, stylesheets). No network connection is
+refuses everything except the exercise pictures at print size (`print_images`), `data:`
+images and the site's static files (fonts, stylesheets). No network connection is
 ever made, so no redirect can be followed either.
 """
 
 import logging
 import mimetypes
 import time
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,7 +19,10 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from . import print_images
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +48,9 @@ class ProjectURLFetcher(URLFetcher):
 
     def fetch(self, url, headers=None):
         scheme = url.split(":", 1)[0].lower()
+        if scheme == print_images.SCHEME:
+            picture = print_images.print_image(unquote(url))
+            return URLFetcherResponse(url, picture, {"Content-Type": "image/jpeg"})
         if scheme == "data" and _data_media_type(url).startswith("image/"):
             return super().fetch(url, headers)
         if scheme == "file":
@@ -67,11 +74,17 @@ def _data_media_type(url: str) -> str:
     return url[len("data:") :].split(",", 1)[0].split(";", 1)[0].strip().lower()
 
 
+@cache
+def _fonts() -> FontConfiguration:
+    """One per process: setting up the fonts is work that every render would otherwise repeat."""
+    return FontConfiguration()
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a Django template to PDF bytes."""
     started = time.monotonic()
     html = render_to_string(template_name, context)
-    pdf = HTML(string=html, url_fetcher=ProjectURLFetcher()).write_pdf()
+    pdf = HTML(string=html, url_fetcher=ProjectURLFetcher()).write_pdf(font_config=_fonts())
     logger.info(
         "Rendered %s to a PDF of %d bytes in %.2f s.",
         template_name,

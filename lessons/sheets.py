@@ -6,7 +6,6 @@ version), so a stored PDF named by that hash is current by construction: any edi
 hash, and an old file can never be served for new content.
 """
 
-import base64
 import datetime as dt
 import hashlib
 import json
@@ -18,14 +17,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache as django_cache
 
-from lib.images import resized_copy
-
 from .models import Exercise, Lesson, Week
+from .print_images import REMINDER_IMAGE_WIDTH, print_address
 
-# Printed 62 mm wide: 560 px is about 230 dpi there, sharp on paper and about 12 kB as a JPEG.
-PRINT_IMAGE_WIDTH = 560
-# The reminder's pictures are 24 mm wide: 240 px is about 250 dpi.
-REMINDER_IMAGE_WIDTH = 240
 # A reminder names a client and a day: kept for reprints that day, then rendered afresh.
 REMINDER_CACHE_SECONDS = 36 * 60 * 60
 PAPER_SIZES = ("A4", "Letter")
@@ -45,12 +39,13 @@ class ExerciseSheet:
     week: Week | None = None
 
     @classmethod
-    def for_lesson(cls, lesson: Lesson) -> "ExerciseSheet":
+    def for_lesson(cls, lesson: Lesson, exercises: list[Exercise] | None = None):
+        """`exercises` in order, if the caller has them (a page's `catalog`), else read."""
         return cls(
             title=lesson.title,
             filename=f"{lesson.slug}-exercises.pdf",
             slug=lesson.slug,
-            sections=[(lesson, list(lesson.exercises.all()))],
+            sections=[(lesson, list(lesson.exercises.all()) if exercises is None else exercises)],
             lesson=lesson,
         )
 
@@ -102,8 +97,8 @@ class ExerciseSheet:
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
     def context(self) -> dict:
-        """The template context. Images are embedded as print-sized JPEG `data:` URLs, which
-        keeps the file small (WeasyPrint would store the WebP originals as large PNGs)."""
+        """The template context. Images are print-sized JPEGs (`print_images`), which keeps the
+        file small (WeasyPrint would store the WebP originals as large PNGs)."""
         return {
             "program": self.program,
             "title": self.title,
@@ -112,7 +107,7 @@ class ExerciseSheet:
             "sections": [
                 {
                     "lesson": lesson,
-                    "exercises": [(exercise, _print_image(exercise)) for exercise in exercises],
+                    "exercises": [(exercise, print_address(exercise)) for exercise in exercises],
                 }
                 for lesson, exercises in self.sections
                 if exercises
@@ -135,10 +130,12 @@ class ReminderSheet:
     paper: str
 
     @classmethod
-    def for_lesson(cls, lesson: Lesson, *, name: str, day: dt.date, paper: str):
+    def for_lesson(cls, lesson: Lesson, exercises=None, *, name: str, day: dt.date, paper: str):
+        """`exercises` in order, if the caller has them (a page's `catalog`), else read."""
         if paper not in PAPER_SIZES:
             raise ValueError(f"Paper must be one of {PAPER_SIZES}, not {paper!r}.")
-        return cls(lesson, list(lesson.exercises.all()), name, day, paper)
+        exercises = list(lesson.exercises.all()) if exercises is None else exercises
+        return cls(lesson, exercises, name, day, paper)
 
     @property
     def filename(self) -> str:
@@ -170,7 +167,7 @@ class ReminderSheet:
             "page_size": self.paper,
             "days": [self.day + dt.timedelta(days=n) for n in range(7)],
             "exercises": [
-                (exercise, _print_image(exercise, REMINDER_IMAGE_WIDTH))
+                (exercise, print_address(exercise, REMINDER_IMAGE_WIDTH))
                 for exercise in self.exercises
             ],
         }
@@ -186,14 +183,6 @@ class ReminderSheet:
             pdf = render_pdf(self.template, self.context())
             django_cache.set(key, pdf, REMINDER_CACHE_SECONDS)
         return pdf
-
-
-def _print_image(exercise: Exercise, width: int = PRINT_IMAGE_WIDTH) -> str:
-    if not exercise.image:
-        return ""
-    with exercise.image.open("rb") as source:
-        jpeg = resized_copy(source, width, image_format="JPEG")
-    return "data:image/jpeg;base64," + base64.b64encode(jpeg.read()).decode()
 
 
 @cache

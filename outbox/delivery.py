@@ -1,18 +1,22 @@
-"""Sending one email from the outbox: claim it, build it, send it, record what happened.
+"""Sending the outbox's emails: claim them, build them, send them, record what happened.
 
-`deliver` is idempotent, as acks_late needs: a second run of the same task finds the email claimed
-or finished and does nothing. A mail server that refuses or cannot be reached is tried again
-later with a growing wait (the outbox sweep picks it up), until the email's useful life is over.
+`deliver` and `send_emails` are idempotent, as acks_late needs: a second run of the same task
+finds the emails claimed or finished and does nothing. A mail server that refuses or cannot be
+reached is tried again later with a growing wait (the outbox sweep picks it up), until the
+email's useful life is over.
 """
 
 import datetime as dt
+import itertools
 import logging
 import smtplib
+from operator import attrgetter
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from . import kinds
@@ -33,16 +37,20 @@ def send_email(email_id: int):
 
 @shared_task
 def send_emails(email_ids: list[int]):
-    """A batch, over one SMTP connection and reading shared content once: the sweep queues
-    thousands at once. A connection that breaks is opened again for the next email; the one
-    that failed is retried later as usual."""
+    """A batch, claimed at once and sent over one SMTP connection: the sweep queues thousands
+    at once. A connection that breaks is opened again for the next email; the one that failed
+    is retried later as usual."""
+    emails = _claim(email_ids)
+    for kind, of_kind in itertools.groupby(
+        sorted(emails, key=attrgetter("kind")), attrgetter("kind")
+    ):
+        prefetch_related_objects(list(of_kind), *kinds.get(kind).prefetch)
     connection = get_connection()
     try:
-        with kinds.one_batch():
-            for email_id in email_ids:
-                _open(connection)
-                if deliver(email_id, connection=connection) == Email.State.PENDING:
-                    connection.close()
+        for email in emails:
+            _open(connection)
+            if _send(email, connection) == Email.State.PENDING:
+                connection.close()
     finally:
         connection.close()
 
@@ -63,20 +71,37 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.OUTBOX_MAX_RETRY_SECONDS))
 
 
-def deliver(email_id: int, *, connection=None) -> str | None:
-    """Send the email once, over `connection` if given (kept open for the next one). Returns
-    the state it ended in, or None if another worker had it."""
+def deliver(email_id: int) -> str | None:
+    """Send the email once. Returns the state it ended in, or None if another worker had it."""
+    claimed = _claim([email_id])
+    return _send(claimed[0]) if claimed else None
+
+
+def _claim(email_ids: list[int]) -> list[Email]:
+    """Mark the pending ones among `email_ids` as being sent by this worker, in two queries
+    however many there are; another worker's claims are skipped, not waited for."""
     now = timezone.now()
-    claimed = Email.objects.filter(pk=email_id, state=Email.State.PENDING).update(
-        state=Email.State.SENDING,
-        attempts=F("attempts") + 1,
-        updated_at=now,
-        due_at=now + STALE_AFTER,
-    )
-    if claimed != 1:
-        return None
-    email = Email.objects.get(pk=email_id)
-    if now >= email.expires_at:
+    claim = {"state": Email.State.SENDING, "updated_at": now, "due_at": now + STALE_AFTER}
+    with transaction.atomic():
+        emails = list(
+            Email.objects.select_for_update(skip_locked=True).filter(
+                pk__in=email_ids, state=Email.State.PENDING
+            )
+        )
+        Email.objects.filter(pk__in=[email.pk for email in emails]).update(
+            attempts=F("attempts") + 1, **claim
+        )
+    for email in emails:
+        email.attempts += 1
+        for field, value in claim.items():
+            setattr(email, field, value)
+    order = {email_id: index for index, email_id in enumerate(email_ids)}
+    return sorted(emails, key=lambda email: order[email.pk])
+
+
+def _send(email: Email, connection=None) -> str:
+    """Build and send a claimed email, over `connection` if given (kept open for the next)."""
+    if email.updated_at >= email.expires_at:
         error = f"Gave up: too late to send. {email.last_error}"
         return _finish(email, Email.State.FAILED, error=error)
     try:

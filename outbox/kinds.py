@@ -6,8 +6,6 @@ client left, turned the emails off) raises `Skip` with the reason. A kind withou
 message written when it was queued (`services.queue_message`), kept in the row until it is sent.
 """
 
-import contextlib
-import contextvars
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +24,9 @@ class Kind:
     # How long the email is worth sending: past it, a mail outage makes the outbox give it up.
     useful_life: dt.timedelta
     build: Callable[..., EmailMessage] | None = None
+    # Related rows `build` reads, as `prefetch_related` lookups from the email: a batch reads
+    # them in one query each, not one per email.
+    prefetch: tuple[str, ...] = ()
 
     @property
     def written_ahead(self) -> bool:
@@ -50,32 +51,10 @@ class Kind:
 
 
 _registry: dict[str, Kind] = {}
-_batch: contextvars.ContextVar[dict | None] = contextvars.ContextVar("outbox_batch", default=None)
 
 
-@contextlib.contextmanager
-def one_batch():
-    """While a worker sends a batch, its builders may share what is the same for every email
-    of it (`shared`): the program's weeks and classes, read once instead of once an email."""
-    token = _batch.set({})
-    try:
-        yield
-    finally:
-        _batch.reset(token)
-
-
-def shared(key, compute: Callable):
-    """`compute()`, or its result from earlier in this batch. Outside a batch, always fresh."""
-    memo = _batch.get()
-    if memo is None:
-        return compute()
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
-
-
-def register(name: str, *, label: str, useful_life: dt.timedelta, build=None) -> Kind:
-    kind = Kind(name, label, useful_life, build)
+def register(name: str, *, label: str, useful_life: dt.timedelta, build=None, prefetch=()) -> Kind:
+    kind = Kind(name, label, useful_life, build, tuple(prefetch))
     if _registry.setdefault(name, kind) != kind:
         raise ValueError(f"Another email kind is already registered as {name!r}.")
     return kind

@@ -19,6 +19,7 @@ class ProgramsConfig(AppConfig):
             label="Week opened",
             build=notices.build_unlock_email,
             useful_life=notices.USEFUL_LIFE,
+            prefetch=["notice__enrollment__user", "notice__enrollment__program"],
         )
         kinds.register(
             questions.EMAIL_KIND,

@@ -15,10 +15,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.models import Lesson, Program, Status
+from lessons.catalog import catalog
+from lessons.models import Program, Status
 from lib.emails import build_email
 from outbox import services as outbox
-from outbox.kinds import Skip, shared
+from outbox.kinds import Skip
 
 from .models import Enrollment, Notice
 
@@ -203,13 +204,10 @@ def welcome(enrollment: Enrollment) -> Notice:
 
 def build_unlock_email(email):
     """The outbox's builder for unlock emails: checks again that the client still wants it."""
-    notice = (
-        Notice.objects.select_related("enrollment__user", "enrollment__program")
-        .filter(email=email)
-        .first()
-    )
-    if notice is None:
-        raise Skip("Not sent: the enrollment this email was for was deleted.")
+    try:
+        notice = email.notice
+    except Notice.DoesNotExist:
+        raise Skip("Not sent: the enrollment this email was for was deleted.") from None
     if not notice.should_send:
         raise Skip("Not sent: the client has no access now, or turned program emails off.")
     return build_notice_email(notice)
@@ -221,38 +219,37 @@ def build_notice_email(notice: Notice):
     far, so the sweep moves on to the next week."""
     enrollment = notice.enrollment
     user, program = enrollment.user, enrollment.program
-    # The same for every client: read once per batch of emails.
-    weeks = shared(("weeks", program.pk), lambda: list(program.weeks.visible().order_by("number")))
-    open_weeks = [week for week in weeks if week.number <= notice.week]
-    bonus = shared(("bonus", program.pk), lambda: list(Lesson.objects.bonus(program)))
+    # The same for every client: kept per content version, not read per email.
+    content = catalog(program)
+    open_weeks = [week for week in content.weeks if week.number <= notice.week]
     context = {
         "notice": notice,
         "user": user,
         "program": program,
         "zone": user.time_zone,
-        "bonus_lessons": bonus,
+        "bonus_lessons": content.bonus,
         "dashboard_url": settings.SITE_URL + reverse("programs:dashboard"),
         "preferences_url": settings.SITE_URL + reverse("accounts:email_preferences"),
         "unsubscribe_url": user.unsubscribe_url,
     }
     if notice.kind == Notice.Kind.WELCOME:
         context["week_one_opens"] = enrollment.week_opens_at(1)
-        context["first_week"] = weeks[0] if weeks else None
+        context["first_week"] = content.weeks[0] if content.weeks else None
         context["open_weeks"] = open_weeks
     elif notice.kind == Notice.Kind.WEEK:
-        week = next((week for week in weeks if week.number == notice.week), None)
+        week = content.week(notice.week)
         if week is None:
             raise Skip(
                 f"Not sent: {program} has no week {notice.week} (deleted, or a gap in the week "
                 "numbers), so there is no week to announce."
             )
         context["week"] = week
-        context["lessons"] = shared(
-            ("lessons", week.pk), lambda: list(week.lessons.visible().in_order())
-        )
+        context["lessons"] = week.classes
     elif notice.kind == Notice.Kind.SUMMARY:
         context["open_weeks"] = open_weeks
-        context["is_complete"] = notice.week > max((week.number for week in weeks), default=0)
+        context["is_complete"] = notice.week > max(
+            (week.number for week in content.weeks), default=0
+        )
     headers = {
         "List-Unsubscribe": f"<{user.unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -154,7 +154,7 @@ def toggle_done(request, viewer, lesson):
 @require_safe
 @open_class_required(no_access_template=NO_ACCESS_TEMPLATE)
 def lesson_pdf(request, viewer, lesson):
-    return _pdf_download(ExerciseSheet.for_lesson(lesson))
+    return _pdf_download(ExerciseSheet.for_lesson(lesson, viewer.catalog.exercises(lesson)))
 
 
 @require_safe
@@ -164,6 +164,7 @@ def lesson_reminder_pdf(request, viewer, lesson):
     user = request.user
     sheet = ReminderSheet.for_lesson(
         lesson,
+        viewer.catalog.exercises(lesson),
         name=user.get_full_name() or user.greeting_name,
         day=timezone.localdate(timezone=user.zone),
         paper=paper_size(request),

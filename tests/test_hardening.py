@@ -7,10 +7,14 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_started
+from django.db import close_old_connections
+from django.test import Client, RequestFactory
 from django.urls import URLResolver, get_resolver, reverse
+from gunicorn.http.wsgi import FileWrapper
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, ExerciseFactory
 
 PRODUCTION_ENV = {
     "DEBUG": "false",
@@ -143,3 +147,41 @@ def test_pages_are_compressed_with_a_random_pad_against_breach(client, alice, pr
     assert lesson.title.encode() in page
     assert len(responses[0].content) < len(page) / 2
     assert len({len(response.content) for response in responses}) > 1
+
+
+def test_a_pdf_download_from_disk_is_not_compressed_again_and_goes_to_sendfile(
+    client, alice, program
+):
+    """PDFs are compressed already. Uncompressed, Django hands the open file to the server's
+    `wsgi.file_wrapper`, and gunicorn's sends it with sendfile: no Python code copies its
+    bytes. (From a bucket, the download is a redirect to a signed link.)"""
+    lesson = program.lessons.filter(week__number=1).first()
+    ExerciseFactory(lesson=lesson)
+    client.force_login(alice)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    environ = (
+        RequestFactory()
+        .get(
+            reverse("programs:lesson_pdf", args=[lesson.slug]),
+            HTTP_ACCEPT_ENCODING="gzip",
+            HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={session}",
+        )
+        .environ
+    )
+    environ["wsgi.file_wrapper"] = FileWrapper
+    started = {}
+
+    # As the test client does: the test's own database connection must stay open.
+    request_started.disconnect(close_old_connections)
+    try:
+        body = WSGIHandler()(
+            environ, lambda status, headers: started.update(status=status, headers=dict(headers))
+        )
+    finally:
+        request_started.connect(close_old_connections)
+
+    assert started["status"] == "200 OK"
+    assert "Content-Encoding" not in started["headers"]
+    assert isinstance(body, FileWrapper)
+    assert body.filelike.read(5) == b"%PDF-"
+    body.close()
