@@ -79,12 +79,19 @@ def set_up():
 
 
 def sheet(name: str):
+    import datetime as dt
+
     from lessons.models import Lesson, Week
-    from lessons.sheets import ExerciseSheet
+    from lessons.sheets import ExerciseSheet, ReminderSheet
 
     if name == "week":
         return ExerciseSheet.for_week(Week.objects.get(number=BIG_WEEK))
-    return ExerciseSheet.for_lesson(Lesson.objects.get(slug="foot-and-ankle"))
+    lesson = Lesson.objects.select_related("program").get(slug="foot-and-ankle")
+    if name == "reminder":
+        return ReminderSheet.for_lesson(
+            lesson, name="Jo Client", day=dt.date(2026, 12, 1), paper="A4"
+        )
+    return ExerciseSheet.for_lesson(lesson)
 
 
 def render_once(name: str):
@@ -96,7 +103,7 @@ def render_once(name: str):
 
     document = sheet(name)
     before = _peak_rss_kb()
-    pdf = render_pdf(document.template, document.context())
+    pdf = render_pdf(document.template, document.stylesheet, document.context())
     after = _peak_rss_kb()
     print(json.dumps({"peak_kb": after, "growth_kb": after - before, "bytes": len(pdf)}))
 
@@ -131,11 +138,19 @@ def main():
     from programs.management.commands.seed_demo import CLIENT_EMAIL
 
     rows = []
-    documents = (("class", "Foot & Ankle class (9 exercises)"), ("week", "Week of 40 exercises"))
+    documents = (
+        ("reminder", "Foot & Ankle one-page reminder (9 exercises)"),
+        ("class", "Foot & Ankle class, detailed (9 exercises)"),
+        ("week", "Week of 40 exercises"),
+    )
     for name, label in documents:
         document = sheet(name)
-        render_pdf(document.template, document.context())  # fonts and imports warmed up
-        render = median_ms(lambda d=document: render_pdf(d.template, d.context()), RENDERS)
+        render_pdf(
+            document.template, document.stylesheet, document.context()
+        )  # fonts and imports warmed up
+        render = median_ms(
+            lambda d=document: render_pdf(d.template, d.stylesheet, d.context()), RENDERS
+        )
         child = subprocess.run(
             [sys.executable, __file__, "--render-once", name, str(work)],
             capture_output=True,
@@ -143,14 +158,13 @@ def main():
             check=True,
         )
         memory = json.loads(child.stdout.strip().splitlines()[-1])
-        pdf = ExercisePdf.objects.current(document)
-        pages = _page_count(pdf)
-        rows.append((label, render, memory, pdf.size, pages))
+        pdf = render_pdf(document.template, document.stylesheet, document.context())
+        rows.append((label, render, memory, len(pdf), _page_count(pdf)))
 
     client = Client()
     client.force_login(get_user_model().objects.get(email=CLIENT_EMAIL))
     pdf_url = reverse("programs:lesson_pdf", args=["foot-and-ankle"])
-    stored = ExercisePdf.objects.get(lesson__slug="foot-and-ankle")
+    stored = ExercisePdf.objects.current(sheet("class"))
     media_file = Path(settings.MEDIA_ROOT) / "same-size.pdf"
     media_file.write_bytes(stored.open().read())
 
@@ -183,7 +197,8 @@ def main():
     print("## Exercise PDFs")
     print()
     print(
-        f"WeasyPrint renders, median of {RENDERS} (after one warm-up); peak memory is the "
+        f"WeasyPrint renders (template, pictures, WeasyPrint), median of {RENDERS} warm renders "
+        "(after one); peak memory is the "
         "maximum RSS of a fresh process that renders once, and how much the render (images "
         "included) added to it."
     )
@@ -208,13 +223,12 @@ def main():
     print(f"| Ratio | {cached / static:.1f}× | |")
 
 
-def _page_count(pdf) -> int:
+def _page_count(pdf: bytes) -> int:
     import io
 
     from pypdf import PdfReader
 
-    with pdf.open() as file:
-        return len(PdfReader(io.BytesIO(file.read())).pages)
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 if __name__ == "__main__":

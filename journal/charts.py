@@ -29,12 +29,13 @@ class Chart:
 
 
 def _x(week_position: float, weeks: int) -> float:
-    """Position on the x axis of a moment in weeks since the start (0 = start, weeks = end)."""
-    return LEFT + (WIDTH - LEFT - RIGHT) * week_position / max(weeks, 1)
+    """Position on the x axis of a moment in weeks since the start (0 = start, weeks = end),
+    to a tenth of a pixel: written as is into the SVG."""
+    return round(LEFT + (WIDTH - LEFT - RIGHT) * week_position / max(weeks, 1), 1)
 
 
 def _y(value: float, top_value: float) -> float:
-    return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / top_value)
+    return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / top_value), 1)
 
 
 def _axes(weeks: int, top_value: int, step: int, centred: bool):
@@ -57,7 +58,7 @@ def pain_chart(journal) -> Chart:
             continue
         # Placed in its program week (the unlock rule's, pauses included), then by time in it.
         week = journal.week_of(practice.practised_at)
-        into = (practice.practised_at - enrollment.week_opens_at(week)) / interval
+        into = (practice.practised_at - journal.weeks_open_at[week - 1]) / interval
         position = week - 1 + min(max(into, 0), 0.95)
         dots.append(Point(_x(position, weeks), _y(practice.pain, PAIN_MAX), str(practice.pain)))
     line = " ".join(
@@ -80,10 +81,10 @@ def sessions_chart(journal) -> Chart:
     slot = (WIDTH - LEFT - RIGHT) / max(weeks, 1)
     bars = [
         (
-            _x(row.number - 1, weeks) + slot * 0.2,
+            round(_x(row.number - 1, weeks) + slot * 0.2, 1),
             _y(row.sessions, top),
-            slot * 0.6,
-            _y(0, top) - _y(row.sessions, top),
+            round(slot * 0.6, 1),
+            round(_y(0, top) - _y(row.sessions, top), 1),
             str(row.sessions),
         )
         for row in journal.weeks

@@ -5,6 +5,7 @@ The client's own page and the instructor's Clients page read the same `Journal`,
 always agree, and both load it in a fixed number of queries however much there is.
 """
 
+import bisect
 import datetime as dt
 import statistics
 from collections import defaultdict
@@ -52,7 +53,12 @@ class Journal:
     # Program weeks -----------------------------------------------------------------------
     def week_of(self, moment: dt.datetime) -> int:
         """The program week a moment falls in, by the one unlock rule (pauses included)."""
-        return min(max(self.enrollment.scheduled_week(moment), 1), self.week_count)
+        return max(bisect.bisect_right(self.weeks_open_at, moment), 1)
+
+    @cached_property
+    def weeks_open_at(self) -> list[dt.datetime]:
+        """When each week opens: worked out once, not for every practice."""
+        return [self.enrollment.week_opens_at(n) for n in range(1, self.week_count + 1)]
 
     @cached_property
     def weeks(self) -> list[WeekRow]:

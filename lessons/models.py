@@ -466,7 +466,7 @@ class ExercisePdfQuerySet(models.QuerySet):
                 pdf = self.select_for_update().get(pk=pdf.pk)
                 if pdf.file_exists() and not rerender:
                     return pdf
-            pdf._store(render_pdf(sheet.template, sheet.context()), sheet)
+            pdf._store(render_pdf(sheet.template, sheet.stylesheet, sheet.context()), sheet)
         return pdf
 
     def superseded(self, sheet):

@@ -18,9 +18,11 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from lib.kept import KeptVersions
 
 from . import print_images
 
@@ -74,17 +76,28 @@ def _data_media_type(url: str) -> str:
     return url[len("data:") :].split(",", 1)[0].split(";", 1)[0].strip().lower()
 
 
+# Parsed stylesheets by their text: one per print layout and paper size.
+_stylesheets = KeptVersions(size=8)
+
+
 @cache
 def _fonts() -> FontConfiguration:
     """One per process: setting up the fonts is work that every render would otherwise repeat."""
     return FontConfiguration()
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a Django template to PDF bytes."""
+def render_pdf(template_name: str, stylesheet_name: str, context: dict) -> bytes:
+    """Render a Django template to PDF bytes, styled by a stylesheet template (rendered with
+    the same context: the page size is in it). Each stylesheet is parsed once per process."""
     started = time.monotonic()
     html = render_to_string(template_name, context)
-    pdf = HTML(string=html, url_fetcher=ProjectURLFetcher()).write_pdf(font_config=_fonts())
+    css = render_to_string(stylesheet_name, context)
+    stylesheet = _stylesheets.get(
+        css, lambda: CSS(string=css, url_fetcher=ProjectURLFetcher(), font_config=_fonts())
+    )
+    pdf = HTML(string=html, url_fetcher=ProjectURLFetcher()).write_pdf(
+        font_config=_fonts(), stylesheets=[stylesheet]
+    )
     logger.info(
         "Rendered %s to a PDF of %d bytes in %.2f s.",
         template_name,

@@ -30,6 +30,7 @@ class ExerciseSheet:
     """One printable document: `sections` pairs each class with its exercises, in order."""
 
     template = "lessons/pdf/exercises.html"
+    stylesheet = "lessons/pdf/print.css"
 
     title: str
     filename: str
@@ -122,6 +123,7 @@ class ReminderSheet:
     name and the day in the header. Personal, so cached by content and person, not stored."""
 
     template = "lessons/pdf/reminder.html"
+    stylesheet = "lessons/pdf/reminder.css"
 
     lesson: Lesson
     exercises: list[Exercise]
@@ -180,7 +182,7 @@ class ReminderSheet:
         key = f"reminder-pdf:{self.content_hash}"
         pdf = django_cache.get(key)
         if pdf is None:
-            pdf = render_pdf(self.template, self.context())
+            pdf = render_pdf(self.template, self.stylesheet, self.context())
             django_cache.set(key, pdf, REMINDER_CACHE_SECONDS)
         return pdf
 
