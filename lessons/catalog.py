@@ -84,9 +84,11 @@ def _build(program: Program, drafts: bool) -> Catalog:
         lesson.program = program
         if lesson.week_id is None:
             bonus.append(lesson)
-        else:
+        elif lesson.week_id in week_by_id:
             lesson.week = week_by_id[lesson.week_id]
             lesson.week.classes.append(lesson)
+        # Else its week was published between the two reads: this copy is of the version read
+        # before, and the publishing gave the next request a new version to build.
     exercises: dict[int, list[Exercise]] = {}
     for exercise in Exercise.objects.filter(lesson__in=lessons).order_by("position", "id"):
         exercises.setdefault(exercise.lesson_id, []).append(exercise)

@@ -4,6 +4,8 @@ Pictures reach WeasyPrint by a short address, not as `data:` URLs (its HTML pars
 attributes slowly), and `pdf.ProjectURLFetcher` answers the address with `print_image`.
 """
 
+import posixpath
+
 from django.core.files.storage import default_storage
 
 from lib.images import resized_copy
@@ -32,7 +34,9 @@ def print_image(address: str) -> bytes:
     under its name (an upload is saved under a name not yet used). Only exercise pictures, at
     the print widths, are read."""
     width, name = address.split(":", 1)[1].split("/", 1)
-    if not name.startswith(EXERCISE_IMAGES) or int(width) not in WIDTHS:
+    if posixpath.normpath(name) != name or not name.startswith(EXERCISE_IMAGES):
+        raise ValueError(f"Not an exercise picture: {address:.200}")
+    if not width.isdigit() or int(width) not in WIDTHS:
         raise ValueError(f"Not an exercise picture: {address:.200}")
     return _kept.get((name, int(width)), lambda: _jpeg(name, int(width)))
 

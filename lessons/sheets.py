@@ -151,7 +151,7 @@ class ReminderSheet:
     def content_hash(self) -> str:
         content = {
             "templates": _template_fingerprint(),
-            "program": self.lesson.program.title,
+            "program": [self.lesson.program.title, self.lesson.program.instructor_name],
             "title": self.lesson.title,
             "exercises": [
                 [e.name, e.image.name, e.image_alt, e.cues, e.dose, e.side] for e in self.exercises

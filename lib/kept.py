@@ -1,5 +1,6 @@
 """What a process builds once per version of some data and keeps, newest first."""
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -11,12 +12,17 @@ class KeptVersions:
     def __init__(self, size: int = 8):
         self.size = size
         self._kept: OrderedDict[Hashable, object] = OrderedDict()
+        # Threaded servers share a process's copies; building happens outside the lock.
+        self._lock = threading.Lock()
 
     def get(self, key: Hashable, build: Callable[[], object]):
-        if key in self._kept:
-            self._kept.move_to_end(key)
-            return self._kept[key]
-        built = self._kept[key] = build()
-        while len(self._kept) > self.size:
-            self._kept.popitem(last=False)
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        built = build()
+        with self._lock:
+            self._kept[key] = built
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
         return built

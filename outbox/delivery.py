@@ -15,7 +15,6 @@ from operator import attrgetter
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
@@ -37,22 +36,38 @@ def send_email(email_id: int):
 
 @shared_task
 def send_emails(email_ids: list[int]):
-    """A batch, claimed at once and sent over one SMTP connection: the sweep queues thousands
-    at once. A connection that breaks is opened again for the next email; the one that failed
-    is retried later as usual."""
-    emails = _claim(email_ids)
-    for kind, of_kind in itertools.groupby(
-        sorted(emails, key=attrgetter("kind")), attrgetter("kind")
-    ):
-        prefetch_related_objects(list(of_kind), *kinds.get(kind).prefetch)
+    """A batch over one SMTP connection: the sweep queues thousands at once. The batch's rows
+    and what their builders read are loaded together; each email is claimed only as its turn
+    comes, so a slow batch never holds emails it has not reached. A connection that breaks is
+    opened again for the next email; the one that failed is retried later as usual."""
+    emails = _pending(email_ids)
     connection = get_connection()
     try:
         for email in emails:
+            if not _claim(email):
+                continue
             _open(connection)
             if _send(email, connection) == Email.State.PENDING:
                 connection.close()
     finally:
         connection.close()
+
+
+def _pending(email_ids: list[int]) -> list[Email]:
+    """The pending ones among `email_ids`, in order, with what their kinds' builders read
+    (`Kind.prefetch`) loaded for all of them at once. A kind that cannot say (not registered
+    here) or a failed read leaves its builders to read for themselves."""
+    emails = list(Email.objects.filter(pk__in=email_ids, state=Email.State.PENDING))
+    order = {email_id: index for index, email_id in enumerate(email_ids)}
+    emails.sort(key=lambda email: order[email.pk])
+    for kind, of_kind in itertools.groupby(
+        sorted(emails, key=attrgetter("kind")), attrgetter("kind")
+    ):
+        try:
+            prefetch_related_objects(list(of_kind), *kinds.get(kind).prefetch)
+        except Exception:
+            log.exception("Could not read ahead for outbox emails of kind %s", kind)
+    return emails
 
 
 def _open(connection) -> None:
@@ -73,30 +88,24 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 def deliver(email_id: int) -> str | None:
     """Send the email once. Returns the state it ended in, or None if another worker had it."""
-    claimed = _claim([email_id])
-    return _send(claimed[0]) if claimed else None
+    email = Email.objects.filter(pk=email_id, state=Email.State.PENDING).first()
+    return _send(email) if email is not None and _claim(email) else None
 
 
-def _claim(email_ids: list[int]) -> list[Email]:
-    """Mark the pending ones among `email_ids` as being sent by this worker, in two queries
-    however many there are; another worker's claims are skipped, not waited for."""
+def _claim(email: Email) -> bool:
+    """Mark the email as being sent by this worker, if it is still as it was read: pending, on
+    the same attempt. Another worker's claim, or a change since, leaves it to them."""
     now = timezone.now()
     claim = {"state": Email.State.SENDING, "updated_at": now, "due_at": now + STALE_AFTER}
-    with transaction.atomic():
-        emails = list(
-            Email.objects.select_for_update(skip_locked=True).filter(
-                pk__in=email_ids, state=Email.State.PENDING
-            )
-        )
-        Email.objects.filter(pk__in=[email.pk for email in emails]).update(
-            attempts=F("attempts") + 1, **claim
-        )
-    for email in emails:
-        email.attempts += 1
-        for field, value in claim.items():
-            setattr(email, field, value)
-    order = {email_id: index for index, email_id in enumerate(email_ids)}
-    return sorted(emails, key=lambda email: order[email.pk])
+    claimed = Email.objects.filter(
+        pk=email.pk, state=Email.State.PENDING, attempts=email.attempts
+    ).update(attempts=F("attempts") + 1, **claim)
+    if claimed != 1:
+        return False
+    email.attempts += 1
+    for field, value in claim.items():
+        setattr(email, field, value)
+    return True
 
 
 def _send(email: Email, connection=None) -> str:

@@ -119,6 +119,30 @@ def test_the_url_fetcher_serves_static_files_and_data_images_not_uploads(setting
     assert len({image.indirect_reference.idnum for image in reader.pages[0].images}) == 2
 
 
+def test_print_image_addresses_serve_exercise_pictures_only(settings):
+    """The short addresses pictures reach WeasyPrint by cannot be bent to another upload."""
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+    for folder in ("exercises", "kept-photos"):
+        (settings.MEDIA_ROOT / folder).mkdir(parents=True)
+        (settings.MEDIA_ROOT / folder / "dot.png").write_bytes(png)
+    html = "".join(
+        f'<img src="print-image:{address}">'
+        for address in (
+            "240/exercises/dot.png",
+            "240/exercises/../kept-photos/dot.png",
+            "240/exercises/%2e%2e/kept-photos/dot.png",
+            "240/kept-photos/dot.png",
+            "9999/exercises/dot.png",
+        )
+    )
+
+    pdf = HTML(string=html, url_fetcher=ProjectURLFetcher()).write_pdf()
+
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
+
+
 def test_hostile_class_notes_and_cues_reach_neither_files_nor_the_network(
     client, alice, program, listener, secret_file, settings
 ):
