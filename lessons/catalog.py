@@ -2,9 +2,9 @@
 
 Weeks, classes and exercises change only when the instructor saves them, and each such save
 gives the program a new `content_version` in the same transaction (the receiver below and
-`ContentQuerySet`). Pages read
-the version with the program row they load anyway, then take the content from this process's
-copy for that version: no query for it, and never an old copy, on any web node.
+`ContentQuerySet`). Pages read the version with the program row they load anyway, then take the
+content from this process's copy for that version: no query for it, and never an old copy, on
+any web node.
 """
 
 from dataclasses import dataclass, field
