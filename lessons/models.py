@@ -262,10 +262,6 @@ class LessonQuerySet(ContentQuerySet):
             .first()
         )
 
-    def bonus(self, program, *, drafts=False):
-        """The program's bonus classes (open from day one), in the order the instructor set."""
-        return self.visible(drafts=drafts).filter(program=program, week__isnull=True).in_order()
-
 
 class Lesson(models.Model):
     """One video class. A lesson without a week is a bonus class, open from day one."""

@@ -156,7 +156,8 @@ class Enrollment(models.Model):
 
     def scheduled_week(self, at: dt.datetime | None = None) -> int:
         """The last week the schedule (pauses and repeats included) has opened at `at`, whether
-        or not everything was unlocked: the week a client is in, for their journal."""
+        or not everything was unlocked. (The journal places many moments at once by bisecting
+        the same `week_opens_at` instants.)"""
         at = at or timezone.now()
         week = 0
         while week < MAX_WEEKS and self.week_opens_at(week + 1) <= at:
