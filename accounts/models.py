@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 import zoneinfo
 from functools import cache
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core import signing
 from django.db import models
+from django.db.models.signals import post_save, pre_delete
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,6 +72,10 @@ class User(AbstractUser):
         help_text="An email when each new week opens. Account emails are always sent.",
     )
 
+    # New whenever anything the client's own pages show is written: this row (`save`), or one of
+    # their records (`track_client_records`). Their kept pages (programs.pages) are keyed by it.
+    state_version = models.UUIDField(default=uuid.uuid4, editable=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 
@@ -80,6 +86,12 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
+
+    def save(self, *args, **kwargs):
+        self.state_version = uuid.uuid4()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "state_version"}
+        super().save(*args, **kwargs)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -132,3 +144,32 @@ class User(AbstractUser):
     @property
     def greeting_name(self) -> str:
         return self.first_name or self.email.split("@")[0]
+
+
+def new_state_version(users) -> None:
+    """The clients' pages change: `users` is their ids, or a query that selects them."""
+    User.objects.filter(pk__in=users).update(state_version=uuid.uuid4())
+
+
+class ClientRecordQuerySet(models.QuerySet):
+    """For records of a client's own (`track_client_records`): bulk updates send no save
+    signals, so they give the clients concerned a new state version themselves."""
+
+    def update(self, **kwargs):
+        users = set(self.values_list(self.model.client_path, flat=True))
+        rows = super().update(**kwargs)
+        new_state_version(users)
+        return rows
+
+
+def track_client_records(*models) -> None:
+    """Saving or deleting one of these records gives its client a new `User.state_version`, in
+    the same transaction. Each model names the path to its client in `client_path`."""
+    for model in models:
+        post_save.connect(_client_record_changed, sender=model)
+        pre_delete.connect(_client_record_changed, sender=model)
+
+
+def _client_record_changed(sender, instance, **kwargs):
+    # Before a delete (Django deletes in a transaction), while the path to the client exists.
+    new_state_version(sender._base_manager.filter(pk=instance.pk).values(sender.client_path))

@@ -7,9 +7,12 @@ or emails.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
-from lessons.models import Lesson
+from accounts.models import ClientRecordQuerySet, track_client_records
+from lessons.models import Lesson, new_content_version
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -36,6 +39,9 @@ class Practice(models.Model):
     )
     effort = models.CharField("the session felt", max_length=16, choices=Effort, blank=True)
     note = models.TextField(max_length=NOTE_LENGTH, blank=True)
+
+    client_path = "user"
+    objects = ClientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-practised_at"]
@@ -85,6 +91,9 @@ class ProgressCheck(models.Model):
     week = models.PositiveSmallIntegerField()
     taken_at = models.DateTimeField(default=timezone.now)
 
+    client_path = "user"
+    objects = ClientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["week"]
         constraints = [
@@ -116,6 +125,9 @@ class Answer(models.Model):
     item = models.CharField(max_length=120, blank=True)
     value = models.SmallIntegerField()
 
+    client_path = "progress_check__user"
+    objects = ClientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
 
@@ -141,3 +153,12 @@ class Wording(models.Model):
     @classmethod
     def get_text(cls, key: str, default: str) -> str:
         return cls.objects.filter(key=key).values_list("text", flat=True).first() or default
+
+
+track_client_records(Practice, ProgressCheck, Answer)
+
+
+@receiver([post_save, post_delete], sender=Wording)
+def wording_changed(sender, **kwargs):
+    """Her words are content: the pages that show them are built again (programs.pages)."""
+    new_content_version()

@@ -57,7 +57,7 @@ def _journal(viewer) -> Journal | None:
     return enrollment and Journal.for_enrollment(enrollment, viewer.program.week_count)
 
 
-@member_required
+@member_required(kept=True)
 @require_safe
 def my_progress(request, viewer):
     journal = _journal(viewer)

@@ -16,13 +16,23 @@ class KeptVersions:
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, build: Callable[[], object]):
+        found = self.find(key)
+        if found is None:
+            found = build()
+            self.keep(key, found)
+        return found
+
+    def find(self, key: Hashable):
+        """The value kept for `key`, or None."""
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
-        built = build()
+        return None
+
+    def keep(self, key: Hashable, value: object) -> None:
         with self._lock:
-            self._kept[key] = built
+            self._kept[key] = value
+            self._kept.move_to_end(key)
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
-        return built

@@ -17,9 +17,11 @@ from django.utils import timezone
 from lessons.catalog import Catalog, catalog
 from lessons.models import MAX_WEEKS, Lesson, Program
 
+from . import pages
 from .models import Completion, Enrollment
 
 PREVIEW_SESSION_KEY = "preview_day"
+HOUR = dt.timedelta(hours=1)
 
 
 @dataclass
@@ -82,6 +84,17 @@ class Viewer:
         return None if held is not None and opens > held else opens
 
     @cached_property
+    def unchanged_until(self) -> dt.datetime:
+        """Until when the clock alone changes nothing this viewer is shown: the next week's
+        opening, the client's next midnight (a practice day, a check-in due), an hour at most."""
+        zone = self.user.zone
+        tomorrow = self.at.astimezone(zone).date() + dt.timedelta(days=1)
+        moments = [dt.datetime.combine(tomorrow, dt.time(), tzinfo=zone), self.at + HOUR]
+        if self.enrollment is not None:
+            moments.append(self.enrollment.week_opens_at(self.week_limit + 1))
+        return min(moments)
+
+    @cached_property
     def completed_lesson_ids(self) -> set[int]:
         # The user's ticks, joined to nothing: classes of another program are never asked about.
         return set(Completion.objects.filter(user=self.user).values_list("lesson_id", flat=True))
@@ -108,12 +121,14 @@ def get_viewer(request, program: Program) -> Viewer | None:
     return Viewer(user, program, enrollment)
 
 
-def member_required(view=None, *, no_access_template=None):
+def member_required(view=None, *, no_access_template=None, kept=False):
     """Let in clients with access (and staff); send everyone else to sign in or to the sales page.
 
     The view is called as `view(request, viewer, ...)`. With `no_access_template`, a signed-in
     client without access gets that page (status 403) saying why, instead of the redirect: a
-    download link followed from a bookmark would otherwise look broken.
+    download link followed from a bookmark would otherwise look broken. With `kept`, a client's
+    page is kept and served again until something on it changes (`pages`): a kept page was
+    built for a client with access, and losing access is a change.
     """
 
     def decorator(view):
@@ -121,6 +136,9 @@ def member_required(view=None, *, no_access_template=None):
         @login_required
         def wrapper(request, *args, **kwargs):
             program = Program.current_or_404(for_members=True)
+            key = pages.page_key(request, request.user, program) if kept else None
+            if response := pages.kept_response(key):
+                return response
             viewer = get_viewer(request, program)
             if viewer is None:
                 message = _no_access_message(request.user, program)
@@ -128,7 +146,9 @@ def member_required(view=None, *, no_access_template=None):
                     return render(request, no_access_template, {"message": message}, status=403)
                 messages.info(request, message)
                 return redirect("programs:sales")
-            return view(request, viewer, *args, **kwargs)
+            response = view(request, viewer, *args, **kwargs)
+            pages.keep(key, viewer, response)
+            return response
 
         return wrapper
 
@@ -147,7 +167,7 @@ def _no_access_message(user, program) -> str:
     return "Enroll in the program to open its classes."
 
 
-def open_class_required(view=None, *, no_access_template=None):
+def open_class_required(view=None, *, no_access_template=None, kept=False):
     """`member_required`, then the class named by the URL's `slug`: 404 if the viewer may not
     see it, the friendly locked page if it has not opened for them yet. The view is called as
     `view(request, viewer, lesson, ...)`."""
@@ -162,7 +182,7 @@ def open_class_required(view=None, *, no_access_template=None):
                 return locked_response(request, viewer, lesson.week.number, lesson.title)
             return view(request, viewer, lesson, *args, **kwargs)
 
-        return member_required(with_lesson, no_access_template=no_access_template)
+        return member_required(with_lesson, no_access_template=no_access_template, kept=kept)
 
     return decorator(view) if view else decorator
 

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import dateformat, timezone
 
+from accounts.models import ClientRecordQuerySet, track_client_records
 from lessons.models import MAX_WEEKS, Lesson, Program
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -19,7 +20,7 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class EnrollmentQuerySet(models.QuerySet):
+class EnrollmentQuerySet(ClientRecordQuerySet):
     def with_schedule(self):
         """With what the unlock rule reads besides the row: the user and the pauses."""
         return self.select_related("user", "program").prefetch_related("pauses")
@@ -70,6 +71,7 @@ class Enrollment(models.Model):
         "(a payment plan behind after its grace period). Weeks already open stay open.",
     )
 
+    client_path = "user"
     objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
@@ -213,6 +215,9 @@ class Completion(models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="completions")
     completed_at = models.DateTimeField(auto_now_add=True)
 
+    client_path = "user"
+    objects = ClientRecordQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="one_completion_per_lesson"),
@@ -287,6 +292,9 @@ class Question(models.Model):
         "outbox.Email", on_delete=models.PROTECT, null=True, editable=False, related_name="+"
     )
 
+    client_path = "user"
+    objects = ClientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "created_at"])]
@@ -326,6 +334,9 @@ class Pause(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    client_path = "enrollment__user"
+    objects = ClientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts_on", "pk"]
 
@@ -363,3 +374,6 @@ class Pause(models.Model):
             raise ValidationError(
                 {"ended_on": "The resume day must fall within the pause, from its first day."}
             )
+
+
+track_client_records(Enrollment, Completion, Question, Pause)

@@ -14,7 +14,7 @@ from lessons.sheets import ExerciseSheet, ReminderSheet
 from lib.storage import download_response
 from lib.when import sentence
 
-from . import questions, services
+from . import pages, questions, services
 from .access import (
     PREVIEW_SESSION_KEY,
     Viewer,
@@ -47,7 +47,7 @@ def sales(request):
     return render(request, "programs/sales.html", context)
 
 
-@member_required
+@member_required(kept=True)
 def dashboard(request, viewer):
     outline = build_outline(viewer)
     enrollment = viewer.own_enrollment
@@ -69,7 +69,7 @@ def dashboard(request, viewer):
     )
 
 
-@member_required
+@member_required(kept=True)
 def week_detail(request, viewer, number):
     outline = build_outline(viewer)
     row = outline.week(number)
@@ -87,7 +87,7 @@ def week_detail(request, viewer, number):
     return render(request, "programs/week.html", context)
 
 
-@open_class_required
+@open_class_required(kept=True)
 def lesson_detail(request, viewer, lesson):
     return _lesson_page(request, viewer, lesson, QuestionForm())
 
@@ -313,13 +313,15 @@ def calendar_feed(request, token):
     """The private feed a calendar app subscribes to: the address is the only key, so it works
     without a session; a reset address stops the old one."""
     enrollment = get_object_or_404(
-        Enrollment.objects.with_access().with_schedule(), calendar_token=token
+        Enrollment.objects.with_access().select_related("user", "program"), calendar_token=token
     )
-    response = HttpResponse(
-        program_calendar(Viewer(enrollment.user, enrollment.program, enrollment)),
-        content_type="text/calendar; charset=utf-8",
-    )
+    key = pages.page_key(request, enrollment.user, enrollment.program, with_forms=False)
+    if response := pages.kept_response(key):
+        return response
+    viewer = Viewer(enrollment.user, enrollment.program, enrollment)
+    response = HttpResponse(program_calendar(viewer), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
+    pages.keep(key, viewer, response)
     return response
 
 
