@@ -209,6 +209,7 @@ def main():
     manage("collectstatic", "--noinput", "-v0")
     cookie = signed_in_cookie("client@example.com")
     staff_cookie = signed_in_cookie("instructor@example.com")
+    session_only = cookie.split("; ")[0]
     pdf_path = stored_pdf_beside_static_files()
     port = free_port()
     # The site with the floor view added (bench/floor_urls.py), as production serves it.
@@ -234,6 +235,13 @@ def main():
             ("week page (signed in)", "/program/week/1/", cookie),
             ("class page (signed in)", "/program/class/meet-your-pelvis/", cookie),
             ("my progress (signed in)", "/program/progress/", cookie),
+            # Without the CSRF cookie every view is a new browser's first: the page is built.
+            ("dashboard, built every time (a first view)", "/program/", session_only),
+            (
+                "class page, built every time (a first view)",
+                "/program/class/meet-your-pelvis/",
+                session_only,
+            ),  # fmt: skip
             ("instructor's clients page", "/instructor/clients/", staff_cookie),
             ("calendar feed (.ics)", calendar_path(), None),
             ("stored PDF download (access check, file by sendfile)", pdf_path, cookie),
@@ -255,6 +263,7 @@ def main():
             for name, path, page_cookie in pages
             if path not in ("/bench/floor/", "/healthz/", pdf_path, STATIC_PDF)
             and not path.endswith(".ics")
+            and page_cookie != session_only
         ]
         on_phone = phone.measure(base, phone_pages)
     finally:
