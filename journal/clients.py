@@ -4,11 +4,13 @@ Built from the same `Journal` as the client's own page, in a fixed number of que
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils import timezone
 
+from accounts.models import User
 from lessons.models import Program
 from programs.models import Enrollment
 
@@ -58,9 +60,25 @@ class ClientRow:
         return self.journal.flags(self.now)
 
 
-def client_rows(*, sort: str = "flags", flag: str = "", now=None) -> list[ClientRow]:
+# The page is kept (programs.pages) while no client's records change; what the clock alone
+# changes (a week opening, a quiet client's flag) shows within this long.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+
+
+def roster_version(program: Program) -> str:
+    """New whenever any client of the program has a new `state_version`: one narrow query."""
+    versions = (
+        User.objects.filter(enrollments__program=program)
+        .order_by("pk")
+        .values_list("state_version", flat=True)
+    )
+    return hashlib.blake2b(b"".join(version.bytes for version in versions)).hexdigest()
+
+
+def client_rows(*, sort: str = "flags", flag: str = "", now=None, program=None) -> list[ClientRow]:
+    """The clients of `program` (the site's, unless the caller has it already)."""
     now = now or timezone.now()
-    program = Program.current(for_members=True)
+    program = program or Program.current(for_members=True)
     if program is None:
         return []
     enrollments = list(Enrollment.objects.with_access().with_schedule().filter(program=program))

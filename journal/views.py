@@ -9,8 +9,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from lessons.models import Program
+from programs import pages
 from programs.access import locked_response, member_required, open_class_required
 from programs.models import Completion, Enrollment
 from programs.progress import continue_after
@@ -123,13 +126,17 @@ def progress_check(request, viewer, week):
 @staff_member_required
 @require_safe
 def clients_page(request):
-    sort, flag = request.GET.get("sort", "flags"), request.GET.get("flag", "")
-    rows = clients.client_rows(sort=sort, flag=flag)
-    return render(
-        request,
-        "journal/clients.html",
-        {"rows": rows, "sort": sort, "flag": flag},
+    program = Program.current(for_members=True)
+    key = program and pages.page_key(
+        request, request.user, program, clients.roster_version(program)
     )
+    if response := pages.kept_response(key):
+        return response
+    sort, flag = request.GET.get("sort", "flags"), request.GET.get("flag", "")
+    rows = clients.client_rows(sort=sort, flag=flag, program=program)
+    response = render(request, "journal/clients.html", {"rows": rows, "sort": sort, "flag": flag})
+    pages.keep(key, response, until=timezone.now() + clients.CLOCK_SLACK)
+    return response
 
 
 @staff_member_required

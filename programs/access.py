@@ -136,7 +136,9 @@ def member_required(view=None, *, no_access_template=None, kept=False):
         @login_required
         def wrapper(request, *args, **kwargs):
             program = Program.current_or_404(for_members=True)
-            key = pages.page_key(request, request.user, program) if kept else None
+            # Never staff's: what they see follows the day they preview, kept in their session.
+            keeps = kept and not request.user.is_staff
+            key = pages.page_key(request, request.user, program) if keeps else None
             if response := pages.kept_response(key):
                 return response
             viewer = get_viewer(request, program)
@@ -147,7 +149,7 @@ def member_required(view=None, *, no_access_template=None, kept=False):
                 messages.info(request, message)
                 return redirect("programs:sales")
             response = view(request, viewer, *args, **kwargs)
-            pages.keep(key, viewer, response)
+            pages.keep(key, response, until=viewer.unchanged_until)
             return response
 
         return wrapper

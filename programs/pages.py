@@ -1,16 +1,16 @@
-"""A client's pages, kept once built and served again until something on them changes.
+"""Pages kept once built and served again until something on them changes.
 
-A kept page's key names everything the page shows: the client and their `state_version` (new on
+A kept page's key names everything the page shows: the person and their `state_version` (new on
 every write of their records, whoever makes it), the program's `content_version` (new on every
-content edit), the address, and what of the request the page follows (the CSRF secret its forms
-carry, the Accept-Language its paper size follows). What the clock alone changes, a week opening
-or the client's new day, ends a kept page's life (`Viewer.unchanged_until`).
+content edit), the address, what of the request the page follows (the CSRF secret its forms
+carry, the Accept-Language its paper size follows), and whatever else the page names (the
+Clients page: the versions of every client). What the clock alone changes, a week opening or the
+client's new day, ends a kept page's life: the `until` it is kept with.
 
 Each process keeps its own copies. A key is never reused for a different page, so a kept copy is
-right on every node; reading the two versions costs no query of its own (the user is read to
-sign in, the program's version to find the program). Only a client's own plain GET pages are
-kept: staff (who may preview days), pages showing a one-time message and anything but a 200
-are built every time.
+right on every node; reading the versions costs no query of its own (the user is read to sign
+in, the program's version to find the program). Only plain GET pages are kept: pages showing a
+one-time message and anything but a 200 are built every time.
 """
 
 import datetime as dt
@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from lib.kept import KeptVersions
 
-# Pages of the clients active lately: about 20 KB each.
+# The pages of those active lately: about 20 KB each.
 _pages = KeptVersions(size=500)
 
 
@@ -34,11 +34,12 @@ class KeptPage:
     until: dt.datetime
 
 
-def page_key(request, user, program, *, with_forms: bool = True) -> tuple | None:
-    """The key of this request's page for `user`, or None if it is not one to keep.
+def page_key(request, user, program, *named, with_forms: bool = True) -> tuple | None:
+    """The key of this request's page for `user`, or None if it is not one to keep. `named`:
+    anything else the page shows, by version.
 
     `with_forms`: the page carries a CSRF token, valid only with this browser's secret."""
-    if request.method != "GET" or user.is_staff or len(get_messages(request)):
+    if request.method != "GET" or len(get_messages(request)):
         return None
     secret = ""
     if with_forms:
@@ -52,6 +53,7 @@ def page_key(request, user, program, *, with_forms: bool = True) -> tuple | None
         request.get_full_path(),
         request.headers.get("Accept-Language", ""),
         secret,
+        *named,
     )
 
 
@@ -62,10 +64,9 @@ def kept_response(key: tuple | None) -> HttpResponse | None:
     return HttpResponse(page.content, headers=page.headers)
 
 
-def keep(key: tuple | None, viewer, response) -> None:
-    """Keep `response` if it is a plain page that stays right until the clock changes it."""
+def keep(key: tuple | None, response, until: dt.datetime) -> None:
+    """Keep `response`, if it is a plain page, until the clock changes it at `until`."""
     if key is None or response.status_code != 200 or response.streaming or response.cookies:
         return
-    until = viewer.unchanged_until
     if until > timezone.now():
         _pages.keep(key, KeptPage(response.content, dict(response.headers), until))

@@ -196,3 +196,31 @@ def test_new_practice_days_show_at_once_in_the_calendar_feed(client, alice):
     enrollment.save()
 
     assert "BYDAY=MO,TU" in _seen(client, feed)
+
+
+def test_the_clients_page_shows_a_clients_new_record_at_once(client, instructor, alice):
+    """Alice, ten days in with no practice, is flagged as quiet until she logs one."""
+    quiet = reverse("journal:clients") + "?flag=quiet"
+    name = alice.get_full_name() or alice.email
+    client.force_login(instructor)
+    assert name in _seen(client, quiet)
+
+    lesson = alice.enrollments.get().program.lessons.get(week__number=1, position=0)
+    Practice.objects.create(user=alice, lesson=lesson, pain=2)
+
+    assert name not in _seen(client, quiet)
+
+
+def test_the_clients_page_shows_what_the_clock_changes_within_minutes(
+    client, instructor, program, dave
+):
+    """Dave, who never practised, becomes quiet seven days after his start, with nobody writing
+    anything: the page kept a minute before shows it a few minutes after."""
+    quiet = reverse("journal:clients") + "?flag=quiet"
+    name = dave.get_full_name() or dave.email
+    quiet_from = enroll_days_ago(dave, program, 5).week_opens_at(1) + dt.timedelta(days=7)
+    client.force_login(instructor)
+    with time_machine.travel(quiet_from - dt.timedelta(minutes=1), tick=False):
+        assert name not in _seen(client, quiet)
+    with time_machine.travel(quiet_from + dt.timedelta(minutes=6), tick=False):
+        assert name in _seen(client, quiet)
