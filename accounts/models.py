@@ -74,7 +74,11 @@ class User(AbstractUser):
 
     # New whenever anything the client's own pages show is written: this row (`save`), or one of
     # their records (`track_client_records`). Their kept pages (programs.pages) are keyed by it.
-    state_version = models.UUIDField(default=uuid.uuid4, editable=False)
+    # The database's default serves the code of a release before this one, which inserts users
+    # without it during a rolling deploy: a shared value is enough, pages are keyed by user too.
+    state_version = models.UUIDField(
+        default=uuid.uuid4, db_default=uuid.UUID(int=0), editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -89,7 +93,7 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.state_version = uuid.uuid4()
-        if kwargs.get("update_fields") is not None:
+        if kwargs.get("update_fields"):
             kwargs["update_fields"] = {*kwargs["update_fields"], "state_version"}
         super().save(*args, **kwargs)
 
@@ -124,7 +128,9 @@ class User(AbstractUser):
 
     def stop_emails(self, what: str) -> None:
         field = EMAIL_LISTS[what][1]
-        type(self).objects.filter(pk=self.pk).update(**{field: False})
+        type(self).objects.filter(pk=self.pk).update(
+            **{field: False, "state_version": uuid.uuid4()}
+        )
         setattr(self, field, False)
 
     def record_time_zone_change(self, previous: str, at: dt.datetime | None = None) -> None:
@@ -153,7 +159,10 @@ def new_state_version(users) -> None:
 
 class ClientRecordQuerySet(models.QuerySet):
     """For records of a client's own (`track_client_records`): bulk updates send no save
-    signals, so they give the clients concerned a new state version themselves."""
+    signals, so they give the clients concerned a new state version themselves, after the
+    write (a page built in between is kept under the old version, which nobody asks for again).
+    `bulk_create` does not: a caller that uses it saves a record of the same client in the same
+    transaction (a progress check and its answers)."""
 
     def update(self, **kwargs):
         users = set(self.values_list(self.model.client_path, flat=True))
@@ -163,13 +172,16 @@ class ClientRecordQuerySet(models.QuerySet):
 
 
 def track_client_records(*models) -> None:
-    """Saving or deleting one of these records gives its client a new `User.state_version`, in
-    the same transaction. Each model names the path to its client in `client_path`."""
+    """Saving one of these records gives its client a new `User.state_version` right after the
+    write (in its transaction, if there is one); deleting, within the delete's transaction.
+    Each model names the path to its client in `client_path`."""
     for model in models:
         post_save.connect(_client_record_changed, sender=model)
         pre_delete.connect(_client_record_changed, sender=model)
 
 
-def _client_record_changed(sender, instance, **kwargs):
+def _client_record_changed(sender, instance, raw=False, **kwargs):
+    if raw:  # loading fixtures: the users' versions are in the fixture too
+        return
     # Before a delete (Django deletes in a transaction), while the path to the client exists.
     new_state_version(sender._base_manager.filter(pk=instance.pk).values(sender.client_path))

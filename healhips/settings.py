@@ -70,9 +70,9 @@ SITE_ID = 1
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Pages compressed (a phone on a slow network feels it). Pages with a CSRF token or a
-    # client's notes stay safe from BREACH: Django masks the token differently on every page
-    # and pads every gzip stream with random bytes ("Heal The Breach"). Files are left as
-    # they are, for sendfile.
+    # client's notes stay safe from BREACH: Django pads every gzip stream with random bytes
+    # ("Heal The Breach"), and a page repeats no request input beside the token (a kept page,
+    # programs.pages, repeats its masked token). Files are left as they are, for sendfile.
     "healhips.middleware.GZipTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -395,7 +395,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # VIDEO: Bunny Stream's token authentication key (the library's "Token authentication key").
 # Set, every Bunny embed carries a token that expires after BUNNY_STREAM_TOKEN_SECONDS: make it
-# longer than the longest class, so a class started near the end of it still plays to the end.
+# longer than an hour (a class page may be kept that long, programs.pages) plus the longest
+# class, so a class started from a page kept that long still plays to the end.
 BUNNY_STREAM_TOKEN_KEY = env.str("BUNNY_STREAM_TOKEN_KEY", default="")
 BUNNY_STREAM_TOKEN_SECONDS = env.int("BUNNY_STREAM_TOKEN_SECONDS", default=3 * 60 * 60)
 # The video library a bare Bunny Stream video id (pasted without its link) belongs to.

@@ -63,7 +63,9 @@ def _sweep_zone(program, zone_name: str, at: dt.datetime) -> int:
             )
             if not batch:
                 return queued
-            Enrollment.objects.filter(pk__in=[e.pk for e in batch]).update(reminded_on=today)
+            # Bookkeeping no page shows: the plain manager leaves the clients' pages (and their
+            # user rows, which enrolling locks before the enrollment) alone.
+            Enrollment._base_manager.filter(pk__in=[e.pk for e in batch]).update(reminded_on=today)
             practised = _practised_today(batch, today, zone_name)
             due = [e for e in batch if _wants_one(e, program, at) and e.pk not in practised]
             outbox.queue_many(

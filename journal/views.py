@@ -135,7 +135,7 @@ def clients_page(request):
     sort, flag = request.GET.get("sort", "flags"), request.GET.get("flag", "")
     rows = clients.client_rows(sort=sort, flag=flag, program=program)
     response = render(request, "journal/clients.html", {"rows": rows, "sort": sort, "flag": flag})
-    pages.keep(key, response, until=timezone.now() + clients.CLOCK_SLACK)
+    pages.keep(key, request, response, until=timezone.now() + clients.CLOCK_SLACK)
     return response
 
 

@@ -43,7 +43,6 @@ def place(zone_name: str) -> str:
     return zone_name.rsplit("/", 1)[-1].replace("_", " ")
 
 
-@register.filter
 def local_clock(zone_name: str, now: dt.datetime | None = None) -> str:
     """The time now in that zone: "9:41 a.m." """
     return clock((now or dt.datetime.now(dt.UTC)).astimezone(zoneinfo.ZoneInfo(zone_name)))

@@ -18,7 +18,7 @@ from lessons.catalog import Catalog, catalog
 from lessons.models import MAX_WEEKS, Lesson, Program
 
 from . import pages
-from .models import Completion, Enrollment
+from .models import Completion, Enrollment, Pause
 
 PREVIEW_SESSION_KEY = "preview_day"
 HOUR = dt.timedelta(hours=1)
@@ -86,13 +86,15 @@ class Viewer:
     @cached_property
     def unchanged_until(self) -> dt.datetime:
         """Until when the clock alone changes nothing this viewer is shown: the next week's
-        opening, the client's next midnight (a practice day, a check-in due), an hour at most."""
+        opening and the day before it (a week may be repeated then), the client's next midnight
+        (a practice day, a pause, a check-in due), an hour at most."""
         zone = self.user.zone
         tomorrow = self.at.astimezone(zone).date() + dt.timedelta(days=1)
         moments = [dt.datetime.combine(tomorrow, dt.time(), tzinfo=zone), self.at + HOUR]
         if self.enrollment is not None:
-            moments.append(self.enrollment.week_opens_at(self.week_limit + 1))
-        return min(moments)
+            opening = self.enrollment.week_opens_at(self.week_limit + 1)
+            moments += [opening, opening - Pause.REPEAT_WINDOW]
+        return min(moment for moment in moments if moment > self.at)
 
     @cached_property
     def completed_lesson_ids(self) -> set[int]:
@@ -149,7 +151,7 @@ def member_required(view=None, *, no_access_template=None, kept=False):
                 messages.info(request, message)
                 return redirect("programs:sales")
             response = view(request, viewer, *args, **kwargs)
-            pages.keep(key, response, until=viewer.unchanged_until)
+            pages.keep(key, request, response, until=viewer.unchanged_until)
             return response
 
         return wrapper

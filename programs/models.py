@@ -314,6 +314,8 @@ class Pause(models.Model):
     CLIENT_MAX_DAYS = 28
     CLIENT_MAX_PAUSES = 2
     MAX_REPEATS = 2
+    # A week may be repeated in its last day: from this long before the next one opens.
+    REPEAT_WINDOW = dt.timedelta(days=1)
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="pauses")
     kind = models.CharField(max_length=8, choices=Kind, default=Kind.PAUSE)

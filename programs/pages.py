@@ -23,50 +23,66 @@ from django.utils import timezone
 
 from lib.kept import KeptVersions
 
-# The pages of those active lately: about 20 KB each.
+# One page per person, address and browser, of those active lately: about 20 KB each. A new
+# version of a page takes its predecessor's place, so a deleted journal's page goes with the
+# next view (and, unviewed, with the least used).
 _pages = KeptVersions(size=500)
 
 
 @dataclass(frozen=True)
+class PageKey:
+    place: tuple  # who, which page, which browser
+    versions: tuple  # of everything the page shows
+
+
+@dataclass(frozen=True)
 class KeptPage:
+    """A page as built: served again while its versions are current and until `until`."""
+
+    versions: tuple
     content: bytes
     headers: dict
     until: dt.datetime
 
 
-def page_key(request, user, program, *named, with_forms: bool = True) -> tuple | None:
+def page_key(request, user, program, *named, with_forms: bool = True) -> PageKey | None:
     """The key of this request's page for `user`, or None if it is not one to keep. `named`:
     anything else the page shows, by version.
 
     `with_forms`: the page carries a CSRF token, valid only with this browser's secret."""
-    if request.method != "GET" or len(get_messages(request)):
+    if request.method != "GET" or _has_messages(request):
         return None
     secret = ""
     if with_forms:
         get_token(request)  # what rendering does: the browser keeps (or gets) its secret
         secret = request.META["CSRF_COOKIE"]
-    return (
-        user.pk,
-        user.state_version,
-        program.pk,
-        program.content_version,
-        request.get_full_path(),
-        request.headers.get("Accept-Language", ""),
-        secret,
-        *named,
+    return PageKey(
+        place=(
+            user.pk,
+            request.get_full_path(),
+            request.headers.get("Accept-Language", ""),
+            secret,
+        ),
+        versions=(user.state_version, program.pk, program.content_version, *named),
     )
 
 
-def kept_response(key: tuple | None) -> HttpResponse | None:
-    page = _pages.find(key) if key is not None else None
-    if page is None or timezone.now() >= page.until:
+def kept_response(key: PageKey | None) -> HttpResponse | None:
+    """The page kept for `key`, if nothing on it has changed since."""
+    page = _pages.find(key.place) if key is not None else None
+    if page is None or page.versions != key.versions or timezone.now() >= page.until:
         return None
     return HttpResponse(page.content, headers=page.headers)
 
 
-def keep(key: tuple | None, response, until: dt.datetime) -> None:
+def keep(key: PageKey | None, request, response, until: dt.datetime) -> None:
     """Keep `response`, if it is a plain page, until the clock changes it at `until`."""
     if key is None or response.status_code != 200 or response.streaming or response.cookies:
         return
-    if until > timezone.now():
-        _pages.keep(key, KeptPage(response.content, dict(response.headers), until))
+    if until > timezone.now() and not _has_messages(request):  # none added while building
+        page = KeptPage(key.versions, response.content, dict(response.headers), until)
+        _pages.keep(key.place, page)
+
+
+def _has_messages(request) -> bool:
+    return len(get_messages(request)) > 0

@@ -156,7 +156,7 @@ def can_repeat_week(enrollment: Enrollment, week_count: int, at=None) -> bool:
         return False
     if repeats >= Pause.MAX_REPEATS or enrollment.pause_at(at):
         return False
-    return enrollment.week_opens_at(limit + 1) - at <= dt.timedelta(days=1)
+    return enrollment.week_opens_at(limit + 1) - at <= Pause.REPEAT_WINDOW
 
 
 @transaction.atomic

@@ -321,7 +321,7 @@ def calendar_feed(request, token):
     viewer = Viewer(enrollment.user, enrollment.program, enrollment)
     response = HttpResponse(program_calendar(viewer), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
-    pages.keep(key, response, until=viewer.unchanged_until)
+    pages.keep(key, request, response, until=viewer.unchanged_until)
     return response
 
 

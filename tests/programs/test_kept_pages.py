@@ -133,6 +133,23 @@ def test_a_week_opening_ends_the_kept_page(client, program, dave):
         assert "week 3 opens" in _seen(client, DASHBOARD)
 
 
+def test_the_last_day_of_a_week_ends_the_kept_page(client, program, dave):
+    """From a day before week 2 opens, the dashboard offers to repeat week 1."""
+    opens = enroll_days_ago(dave, program, 5).week_opens_at(2)
+    client.force_login(dave)
+    with time_machine.travel(opens - dt.timedelta(days=1, minutes=30), tick=False):
+        assert "Last day of the week" not in _seen(client, DASHBOARD)
+    with time_machine.travel(opens - dt.timedelta(days=1) + dt.timedelta(minutes=1), tick=False):
+        assert "Last day of the week" in _seen(client, DASHBOARD)
+
+
+def test_stopping_reminders_from_an_email_shows_at_once(client, alice):
+    client.force_login(alice)
+    assert "(no reminders)" not in _seen(client, DASHBOARD)
+    alice.stop_emails("reminders")
+    assert "(no reminders)" in _seen(client, DASHBOARD)
+
+
 def test_one_client_never_sees_a_page_kept_for_another(alice, bob, first_class):
     browsers = {alice: Client(), bob: Client()}
     for user, browser in browsers.items():
