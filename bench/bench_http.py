@@ -265,7 +265,15 @@ def main():
             and not path.endswith(".ics")
             and page_cookie != session_only
         ]
-        on_phone = phone.measure(base, phone_pages)
+        on_phone, downloads = phone.measure(
+            base,
+            phone_pages,
+            [
+                ("stored PDF download (access check, file by sendfile)", pdf_path,
+                 re.search(r"sessionid=([^;]+)", cookie)[1]),
+                ("the same PDF as a static file (WhiteNoise)", STATIC_PDF, None),
+            ],
+        )  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -290,6 +298,14 @@ def main():
             f"| {result['name']} | {result['bytes'] / 1024:.1f} KB | {result['requests']:.0f} | "
             f"{result['lcp_ms']:.0f} ms |"
         )
+    stored, static = (download["ms"] for download in downloads)
+    print(f"\n### Downloading the Foot & Ankle PDF on that phone, median of {phone.LOADS}\n")
+    print("| download | time to the last byte |")
+    print("| --- | ---: |")
+    for download in downloads:
+        print(f"| {download['name']} | {download['ms']:.0f} ms |")
+    share = 100 * static / stored
+    print(f"| speed of the stored PDF, as a share of the static file's | {share:.0f}% |")
     counts = query_counts("client@example.com")
     small_classes, large_classes = counts["classes"]
     print(
