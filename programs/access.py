@@ -151,7 +151,8 @@ def member_required(view=None, *, no_access_template=None, kept=False):
                 messages.info(request, message)
                 return redirect("programs:sales")
             response = view(request, viewer, *args, **kwargs)
-            pages.keep(key, request, response, until=viewer.unchanged_until)
+            if key is not None:  # working out `until` reads the client's pauses
+                pages.keep(key, request, response, until=viewer.unchanged_until)
             return response
 
         return wrapper

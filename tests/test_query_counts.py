@@ -17,6 +17,9 @@ MAX_QUERIES = {"programs:dashboard": 6, "programs:week": 5, "programs:lesson": 5
 CONTENT_QUERIES = 4
 # A page kept since the client last saw it (`programs.pages`): the user and the program's version.
 KEPT_PAGE_QUERIES = 2
+# A stored PDF: the user, the program's version, the enrollment and the PDF's row; a download is
+# never kept, so nothing else (the unlock rule's pauses decide only how long a page is kept).
+DOWNLOAD_QUERIES = 4
 
 
 def _pages(program):
@@ -50,3 +53,20 @@ def test_page_queries_stay_bounded_as_the_program_grows(
         assert client.get(url).status_code == 200
     with django_assert_num_queries(KEPT_PAGE_QUERIES):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.usefixtures("file_storage")
+@pytest.mark.parametrize("classes_per_week", [1, 12], ids=["10-classes", "100-classes"])
+def test_a_stored_pdf_download_reads_only_access_and_the_file(
+    db, client, django_assert_num_queries, classes_per_week
+):
+    program = build_program(classes_per_week=classes_per_week, exercises_per_class=3)
+    user = UserFactory()
+    enroll_days_ago(user, program, 10)
+    client.force_login(user)
+    bonus_class = program.lessons.get(title="Foot & Ankle class")
+    url = reverse("programs:lesson_pdf", args=[bonus_class.slug])
+    assert client.get(url).status_code in (200, 302)  # rendered and stored
+
+    with django_assert_num_queries(DOWNLOAD_QUERIES):
+        assert client.get(url).status_code in (200, 302)
