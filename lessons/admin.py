@@ -1,8 +1,12 @@
+from collections import Counter
 from decimal import Decimal
 
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import model_ngettext
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -72,7 +76,8 @@ class KeepsClientHistory:
             content.status = status
             # Saved one by one: the PDFs follow what clients may see (see pdf_signals).
             content.save(update_fields=["status"])
-        self.message_user(request, f"{len(contents)} {done}.")
+        count = len(contents)
+        self.message_user(request, f"{count} {model_ngettext(self.opts, count)} {done}.")
 
     @admin.action(description="Archive: hide from clients, keep their progress")
     def archive(self, request, queryset):
@@ -84,7 +89,7 @@ class KeepsClientHistory:
 
     @admin.action(description="Make draft: only you can see it")
     def make_draft(self, request, queryset):
-        self._set_status(request, queryset, Status.DRAFT, "made drafts")
+        self._set_status(request, queryset, Status.DRAFT, "moved to drafts")
 
 
 class AddedAtTheEnd:
@@ -197,8 +202,40 @@ class StartsAsDraft:
         return formset
 
 
+class WeekFormSet(forms.BaseInlineFormSet):
+    """The program's weeks, numbered in one list: two weeks may trade numbers in one save."""
+
+    def clean(self):
+        numbers = Counter(form.cleaned_data.get("number") for form in self.forms)
+        shared = sorted(number for number, rows in numbers.items() if number and rows > 1)
+        if shared:
+            raise ValidationError(
+                f"Two weeks cannot both be week {shared[0]}. Give each week its own number."
+            )
+        super().clean()
+
+    def save(self, commit=True):
+        with transaction.atomic():
+            if commit:
+                self._move_renumbered_weeks_aside()
+            return super().save(commit)
+
+    def _move_renumbered_weeks_aside(self):
+        """Weeks that change number first step past the last week, so that no save meets a
+        number another week is about to give up."""
+        renumbered = [
+            form.instance.pk for form in self.initial_forms if "number" in form.changed_data
+        ]
+        if not renumbered:
+            return
+        last = self.instance.weeks.aggregate(last=Max("number"))["last"]
+        for step, pk in enumerate(renumbered, start=1):
+            Week.objects.filter(pk=pk).update(number=last + step)
+
+
 class WeekInline(StartsAsDraft, LabelledTabularInline):
     model = Week
+    formset = WeekFormSet
     extra = 0
     fields = ["number", "title", "status"]
     show_change_link = True

@@ -76,7 +76,7 @@ def test_a_class_a_client_did_is_archived_not_deleted_and_her_progress_stays(
     )
     admin_page.get_by_role("button", name="Go").click()
 
-    expect(admin_page.get_by_text("1 archived.")).to_be_visible()
+    expect(admin_page.get_by_text("1 class archived.")).to_be_visible()
     lesson.refresh_from_db()
     assert lesson.status == Status.ARCHIVED
     assert Completion.objects.filter(lesson=lesson).count() == 1

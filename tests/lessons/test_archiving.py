@@ -82,6 +82,26 @@ def test_archiving_hides_a_week_from_clients_and_restoring_brings_back_their_pro
     assert "1 of 3 classes done this week" in week_page.text
 
 
+def test_each_action_says_how_many_weeks_or_classes_it_changed(admin, program):
+    weeks = list(program.weeks.values_list("pk", flat=True)[:2])
+    lesson = program.lessons.first()
+
+    to_drafts = admin.post(
+        reverse("admin:lessons_week_changelist"),
+        {"action": "make_draft", "_selected_action": weeks},
+        follow=True,
+    )
+    published = admin.post(
+        reverse("admin:lessons_lesson_changelist"),
+        {"action": "publish", "_selected_action": [lesson.pk]},
+        follow=True,
+    )
+
+    assert "2 weeks moved to drafts." in to_drafts.text
+    assert set(Week.objects.filter(pk__in=weeks).values_list("status", flat=True)) == {"draft"}
+    assert "1 class published." in published.text
+
+
 def test_the_program_page_has_no_delete_box_for_weeks_and_the_week_page_none_for_classes(
     admin, program
 ):

@@ -215,6 +215,44 @@ def _program_page_data(page):
     return data
 
 
+def _program_page_with_week_numbers(client, program, numbers):
+    """The program page posted with its weeks as loaded, except their numbers: {old: new}."""
+    page = client.get(reverse("admin:lessons_program_change", args=[program.pk]))
+    data = _program_page_data(page)
+    weeks = page.context["inline_admin_formsets"][0].formset
+    data[f"{weeks.prefix}-TOTAL_FORMS"] = data[f"{weeks.prefix}-INITIAL_FORMS"] = str(
+        weeks.total_form_count()
+    )
+    for index, form in enumerate(weeks.initial_forms):
+        row = {"id": form.instance.pk, "program": program.pk, **form.initial}
+        row["number"] = numbers.get(form.instance.number, form.instance.number)
+        data.update({f"{weeks.prefix}-{index}-{field}": value for field, value in row.items()})
+    return client.post(reverse("admin:lessons_program_change", args=[program.pk]), data)
+
+
+def test_the_instructor_swaps_two_weeks_by_swapping_their_numbers(client, instructor, program):
+    first, second = program.weeks.get(number=1), program.weeks.get(number=2)
+    client.force_login(instructor)
+
+    response = _program_page_with_week_numbers(client, program, {1: 2, 2: 1})
+
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.number, second.number) == (2, 1)
+
+
+def test_two_weeks_given_one_number_are_refused_and_nothing_changes(client, instructor, program):
+    client.force_login(instructor)
+    before = list(program.weeks.order_by("pk").values_list("number", flat=True))
+
+    response = _program_page_with_week_numbers(client, program, {2: 1})
+
+    assert response.status_code == 200
+    assert "Two weeks cannot both be week 1" in response.text
+    assert list(program.weeks.order_by("pk").values_list("number", flat=True)) == before
+
+
 @pytest.mark.parametrize("typed", ["149", "149.00"])
 def test_the_price_is_typed_in_money_and_charged_in_minor_units(client, instructor, program, typed):
     client.force_login(instructor)
