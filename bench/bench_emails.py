@@ -116,7 +116,7 @@ def seed(at: dt.datetime):
                 for user in users
             )
             emails = Email.objects.bulk_create(
-                new_email("unlock", f"unlock:{enrollment.pk}:{told}", state="sent")
+                new_email("unlock", f"unlock:{enrollment.pk}:{told}", state="sent", due_at=None)
                 for enrollment in enrollments
             )
             Notice.objects.bulk_create(

@@ -173,6 +173,7 @@ def main():
         assert response.status_code == 200, response.status_code
         b"".join(response.streaming_content)
 
+    download(pdf_url)  # the first also loads the session and reads the content once
     reset_queries()  # seeding filled the query log, which would hide these queries
     with CaptureQueriesContext(connection) as queries:
         download(pdf_url)
@@ -218,7 +219,10 @@ def main():
     print()
     print("| Download | Median | Queries |")
     print("|---|---:|---:|")
-    print(f"| Stored Foot & Ankle PDF (access, hash, file) | {cached:.2f} ms | {query_count} |")
+    print(
+        f"| Stored Foot & Ankle PDF (access, file), after the first | {cached:.2f} ms "
+        f"| {query_count} |"
+    )
     print(f"| Plain file of the same size (`django.views.static.serve`) | {static:.2f} ms | 0 |")
     print(f"| Ratio | {cached / static:.1f}× | |")
 

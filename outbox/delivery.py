@@ -141,7 +141,7 @@ def _recipients(message) -> str:
 
 def _finish(email: Email, state: str, *, error: str | None = None, to: str | None = None) -> str:
     now = timezone.now()
-    changes = {"state": state, "updated_at": now, "payload": {}}
+    changes = {"state": state, "updated_at": now, "due_at": None, "payload": {}}
     if state == Email.State.SENT:
         changes["sent_at"] = now
     # An earlier attempt's error is kept unless there is a new one to say why.

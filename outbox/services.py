@@ -109,6 +109,7 @@ def sweep(at: dt.datetime | None = None, *, batch_size=SWEEP_BATCH_SIZE) -> int:
                 last_error=Concat(Value("Gave up: too late to send. "), F("last_error")),
                 payload={},
                 updated_at=at,
+                due_at=None,
             )
             Email.objects.filter(pk__in=retry).update(
                 state=Email.State.PENDING, updated_at=at, due_at=at + ENQUEUE_GRACE

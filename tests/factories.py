@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from lessons.models import Exercise, Lesson, Program, Week
-from outbox.models import Email
+from outbox.models import UNFINISHED, Email
 from programs.models import Enrollment
 
 PASSWORD = "correct-horse-battery"
@@ -120,14 +120,20 @@ def enroll_days_ago(user, program, days, **kwargs):
 
 
 class EmailFactory(factory.django.DjangoModelFactory):
-    """An outbox email of kind "unlock", as the sweep records one (pending, due in 10 minutes)."""
+    """An outbox email of kind "unlock", as the sweep records one (pending, due in 10 minutes);
+    a finished one is due for nothing."""
 
     class Meta:
         model = Email
 
     key = factory.Sequence(lambda n: f"unlock:test:{n}")
     kind = "unlock"
+    state = Email.State.PENDING
     created_at = factory.LazyFunction(timezone.now)
     updated_at = factory.SelfAttribute("created_at")
-    due_at = factory.LazyAttribute(lambda email: email.created_at + dt.timedelta(minutes=10))
+    due_at = factory.LazyAttribute(
+        lambda email: (
+            email.created_at + dt.timedelta(minutes=10) if email.state in UNFINISHED else None
+        )
+    )
     expires_at = factory.LazyAttribute(lambda email: email.created_at + dt.timedelta(days=4))

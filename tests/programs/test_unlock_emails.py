@@ -287,7 +287,7 @@ def test_the_admin_retry_action_sends_a_failed_email_again(
 ):
     smtp_server.use_for_django(settings)
     notice = told_through(alice.enrollments.get(), 2)
-    Email.objects.filter(pk=notice.email_id).update(state="failed", attempts=6)
+    Email.objects.filter(pk=notice.email_id).update(state="failed", attempts=6, due_at=None)
     client.force_login(instructor)
 
     with django_capture_on_commit_callbacks(execute=True):
