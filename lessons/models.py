@@ -223,7 +223,12 @@ class Week(models.Model):
     class Meta:
         ordering = ["program", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "number"], name="unique_week_number"),
+            models.UniqueConstraint(
+                fields=["program", "number"],
+                name="unique_week_number",
+                violation_error_message="The program already has a week with this number. "
+                "Give each week its own number.",
+            ),
         ]
 
     def __str__(self):

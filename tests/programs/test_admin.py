@@ -207,7 +207,7 @@ def test_an_instructor_cannot_change_another_staff_account_or_any_password(
 
 
 def _program_page_data(page):
-    """The program page's fields as loaded, with its weeks and bonus classes left untouched."""
+    """An admin page's fields as loaded (the program's, a week's), its inline rows untouched."""
     data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
     for inline in page.context["inline_admin_formsets"]:
         prefix = inline.formset.prefix
@@ -251,6 +251,22 @@ def test_two_weeks_given_one_number_are_refused_and_nothing_changes(client, inst
     assert response.status_code == 200
     assert "Two weeks cannot both be week 1" in response.text
     assert list(program.weeks.order_by("pk").values_list("number", flat=True)) == before
+
+
+def test_a_week_given_another_weeks_number_on_its_own_page_is_refused_in_plain_words(
+    client, instructor, program
+):
+    week = program.weeks.get(number=2)
+    client.force_login(instructor)
+    url = reverse("admin:lessons_week_change", args=[week.pk])
+    data = {**_program_page_data(client.get(url)), "number": 1}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "The program already has a week with this number." in response.text
+    week.refresh_from_db()
+    assert week.number == 2
 
 
 @pytest.mark.parametrize("typed", ["149", "149.00"])
