@@ -2,7 +2,7 @@
 
 Vacuum usually finds the outbox with nothing unfinished, and a burst of unlock emails follows.
 A planner trusting those numbers once chose to scan every waiting email for each one it claimed
-or finished: a batch of n emails cost n², and a sweep of 10,000 halved the send rate.
+or finished: with 10,000 waiting, a claim took 1.35 ms instead of 0.15 ms by key.
 """
 
 import pytest
