@@ -5,8 +5,9 @@ storage), seeds the demo program and adds a 40-exercise week, then prints a mark
 
 - the median of repeated renders (template + images + WeasyPrint) of the demo Foot & Ankle PDF
   and of the 40-exercise week PDF, and the peak memory of a process that renders each once;
-- a download of a stored PDF (access check, content hash, file) through the Django test client,
-  against Django serving a media file of the same size with no access check at all.
+- a download of a stored PDF (access check, file) through the Django test client, after a first
+  one that also loads the session, against Django serving a media file of the same size with no
+  access check at all.
 """
 
 import json

@@ -206,7 +206,7 @@ def test_an_instructor_cannot_change_another_staff_account_or_any_password(
     assert client.get(password_url).status_code == 403
 
 
-def _program_page_data(page):
+def _admin_page_data(page):
     """An admin page's fields as loaded (the program's, a week's), its inline rows untouched."""
     data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
     for inline in page.context["inline_admin_formsets"]:
@@ -218,7 +218,7 @@ def _program_page_data(page):
 def _program_page_with_week_numbers(client, program, numbers):
     """The program page posted with its weeks as loaded, except their numbers: {old: new}."""
     page = client.get(reverse("admin:lessons_program_change", args=[program.pk]))
-    data = _program_page_data(page)
+    data = _admin_page_data(page)
     weeks = page.context["inline_admin_formsets"][0].formset
     data[f"{weeks.prefix}-TOTAL_FORMS"] = data[f"{weeks.prefix}-INITIAL_FORMS"] = str(
         weeks.total_form_count()
@@ -259,7 +259,7 @@ def test_a_week_given_another_weeks_number_on_its_own_page_is_refused_in_plain_w
     week = program.weeks.get(number=2)
     client.force_login(instructor)
     url = reverse("admin:lessons_week_change", args=[week.pk])
-    data = {**_program_page_data(client.get(url)), "number": 1}
+    data = {**_admin_page_data(client.get(url)), "number": 1}
 
     response = client.post(url, data)
 
@@ -274,7 +274,7 @@ def test_the_price_is_typed_in_money_and_charged_in_minor_units(client, instruct
     client.force_login(instructor)
     page = client.get(reverse("admin:lessons_program_change", args=[program.pk]))
     assert page.context["adminform"].form.initial["price"] == Decimal("149.00")
-    data = {**_program_page_data(page), "price": typed, "currency": "eur"}
+    data = {**_admin_page_data(page), "price": typed, "currency": "eur"}
 
     response = client.post(reverse("admin:lessons_program_change", args=[program.pk]), data)
 
@@ -286,7 +286,7 @@ def test_the_price_is_typed_in_money_and_charged_in_minor_units(client, instruct
 def test_a_currency_outside_the_list_is_refused(client, instructor, program):
     client.force_login(instructor)
     page = client.get(reverse("admin:lessons_program_change", args=[program.pk]))
-    data = {**_program_page_data(page), "currency": "doge"}
+    data = {**_admin_page_data(page), "currency": "doge"}
 
     response = client.post(reverse("admin:lessons_program_change", args=[program.pk]), data)
 
